@@ -97,3 +97,39 @@ export interface ElementFormat<S extends ElementSpec = ElementSpec> {
 export type FloatFormat = ElementFormat<FloatSpec>;
 export type FixedPointFormat = ElementFormat<FixedPointSpec>;
 export type BinaryFormat = ElementFormat<BinarySpec>;
+
+/** Options of formats whose scale is shared by a whole tensor, a channel or a block. */
+export interface TensorQuantizeOptions extends QuantizeOptions {
+  /** Shape of the values (row-major). Default: one axis, [values.length]. */
+  shape?: readonly number[];
+}
+
+/** Codes plus the shared scales they are relative to. */
+export interface ScaledEncoding {
+  /** One element code per value, in the element format's code array type. */
+  codes: CodeArray;
+  /** One scale per tensor, channel or block, in the order of the groups they scale. */
+  scales: Float32Array;
+  shape: number[];
+}
+
+/**
+ * A format whose values share scales: per tensor, per channel or per block of k values along an
+ * axis (OCP MX). The spec type is defined with its constructor (src/scaled, src/block).
+ */
+export interface TensorFormat<S extends { kind: string } = { kind: string }> {
+  readonly spec: Readonly<S>;
+  readonly name: string;
+  /** The format of each scaled element. */
+  readonly element: ElementFormat;
+  /** Bits per element code. */
+  readonly bits: number;
+  /** Average storage bits per value, shared scales included (MXFP8: 8 + 8/32 = 8.25). */
+  readonly bitsPerValue: number;
+  quantize(values: Float32Array, options?: TensorQuantizeOptions): Float32Array;
+  encode(values: Float32Array, options?: TensorQuantizeOptions): ScaledEncoding;
+  decode(encoding: ScaledEncoding): Float32Array;
+}
+
+/** Any format of this package. */
+export type NumberFormat = ElementFormat | TensorFormat;
