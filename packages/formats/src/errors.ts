@@ -40,6 +40,22 @@ export class EncodingError extends Error {
   override readonly name = 'EncodingError';
 }
 
+/**
+ * Bad input to packCodes/unpackCodes: a code that does not fit the width, a width out of range or
+ * a buffer too short. `index` is the position of the offending code, when there is one.
+ */
+export class PackingError extends Error {
+  override readonly name = 'PackingError';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+    readonly index?: number,
+  ) {
+    super(`invalid ${field}${index === undefined ? '' : ` at index ${index}`}: ${describe(value)} (allowed: ${allowed})`);
+  }
+}
+
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {

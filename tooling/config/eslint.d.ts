@@ -1,0 +1,2 @@
+import type { Linter } from 'eslint';
+export declare function lowbitEslintConfig(...overrides: Linter.Config[]): Linter.Config[];
