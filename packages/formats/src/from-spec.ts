@@ -1,4 +1,6 @@
 import { FormatSpecError } from './errors.js';
+import { binaryFormat } from './binary/index.js';
+import { fixedPointFormat } from './fixed/index.js';
 import { floatFormat } from './float/index.js';
 import type { ElementFormat, ElementSpec } from './types.js';
 
@@ -7,6 +9,10 @@ export function formatFromSpec(spec: ElementSpec): ElementFormat {
   switch (spec?.kind) {
     case 'float':
       return floatFormat(spec);
+    case 'fixed':
+      return fixedPointFormat(spec);
+    case 'binary':
+      return binaryFormat(spec);
     default:
       throw new FormatSpecError('kind', (spec as { kind?: unknown })?.kind, "'float', 'fixed' or 'binary'");
   }

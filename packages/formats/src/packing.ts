@@ -29,12 +29,14 @@ export function packCodes(codes: ArrayLike<number>, bits: number): Uint8Array {
   }
   const count = codes.length;
   const packed = new Uint8Array(Math.ceil((bits * count) / 8));
-  if (bits === 8 && codes instanceof Uint8Array) {
-    packed.set(codes);
+  // Codes already stored at their exact width are the packed stream (on little-endian hosts).
+  if ((bits === 8 && codes instanceof Uint8Array) || (littleEndian && ((bits === 16 && codes instanceof Uint16Array) || (bits === 32 && codes instanceof Uint32Array)))) {
+    const typed = codes as CodeArray;
+    packed.set(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
     return packed;
   }
   const words = wordView(packed);
-  // `fits(code)` is one integer operation: for bits < 32, (code & mask) === code holds exactly for
+  // The fit check is one integer operation: for bits < 32, (code & mask) === code holds exactly for
   // integers 0..mask (it rejects negatives, fractions, NaN and larger values).
   const mask = bits === 32 ? -1 : (1 << bits) - 1;
   let accumulator = 0;
@@ -83,6 +85,14 @@ export function unpackCodes(packed: Uint8Array, bits: number, count: number, out
   const source = packed.byteOffset % 4 === 0 ? packed.subarray(0, needed) : packed.slice(0, needed);
   if (bits === 8) {
     codes.set(source);
+    return codes;
+  }
+  if (littleEndian && bits === 16) {
+    codes.set(new Uint16Array(source.buffer, source.byteOffset, count));
+    return codes;
+  }
+  if (littleEndian && bits === 32) {
+    codes.set(new Uint32Array(source.buffer, source.byteOffset, count));
     return codes;
   }
   const words = wordView(source);

@@ -48,20 +48,39 @@ export function randomUint32(seed: number, counter: number): number {
 }
 
 /**
+ * Receives one run of elements [start, end) whose counters share a stream key: element j uses
+ * `bitsAt(first, second, (low + j - start) >>> 0)`.
+ */
+export type RandomRunVisitor = (start: number, end: number, first: number, second: number, low: number) => void;
+
+/**
+ * Walks the counters offset .. offset + length - 1 of a seed in runs that share one stream key, so
+ * a kernel derives the key once per run instead of once per element. The key changes only where
+ * the counter crosses a multiple of 2^32 (rare), so there is almost always a single run. Every
+ * stochastic kernel draws its bits through this walk, which keeps them chunking-invariant and
+ * identical to each other.
+ */
+export function forEachRandomRun(seed: number, offset: number, length: number, visit: RandomRunVisitor): void {
+  let start = 0;
+  while (start < length) {
+    const counter = offset + start;
+    const high = Math.floor(counter / TWO_32);
+    const low = counter - high * TWO_32;
+    const end = start + Math.min(length - start, TWO_32 - low);
+    const { first, second } = streamKey(seed, high);
+    visit(start, end, first, second, low);
+    start = end;
+  }
+}
+
+/**
  * Fills `out` with the random words of counters offset .. offset + out.length - 1.
  * Handles the (rare) crossing of a 2^32 boundary of the counter.
  */
 export function fillRandomUint32(seed: number, offset: number, out: Uint32Array): Uint32Array {
-  let i = 0;
-  while (i < out.length) {
-    const counter = offset + i;
-    const high = Math.floor(counter / TWO_32);
-    const low = counter - high * TWO_32;
-    const run = Math.min(out.length - i, TWO_32 - low);
-    const { first, second } = streamKey(seed, high);
-    for (let j = 0; j < run; j++) out[i + j] = bitsAt(first, second, (low + j) >>> 0);
-    i += run;
-  }
+  forEachRandomRun(seed, offset, out.length, (start, end, first, second, low) => {
+    for (let j = start; j < end; j++) out[j] = bitsAt(first, second, (low + j - start) >>> 0);
+  });
   return out;
 }
 

@@ -102,6 +102,12 @@ export type BinaryFormat = ElementFormat<BinarySpec>;
 export interface TensorQuantizeOptions extends QuantizeOptions {
   /** Shape of the values (row-major). Default: one axis, [values.length]. */
   shape?: readonly number[];
+  /**
+   * Use these scales (one per group, in the order of `ScaledEncoding.scales`) instead of choosing
+   * them from max |x|: a training loop can keep a running scale. Each must be storable in the
+   * format's scale storage (a power of two 2^-127..2^127 for E8M0 scales) or NaN.
+   */
+  scales?: Float32Array;
 }
 
 /** Codes plus the shared scales they are relative to. */

@@ -27,8 +27,8 @@ export function floatFormat(input: FloatSpecInput): FloatFormat {
   function quantize(values: Float32Array, options?: QuantizeOptions): Float32Array {
     const out = outputFor(values, options);
     const resolved = resolveOptions(options);
-    const input = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    const output = new Uint32Array(out.buffer, out.byteOffset, out.length);
+    const input = new Int32Array(values.buffer, values.byteOffset, values.length);
+    const output = new Int32Array(out.buffer, out.byteOffset, out.length);
     quantizeFloatBits(plan, input, output, resolved);
     return out;
   }

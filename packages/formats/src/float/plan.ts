@@ -29,10 +29,16 @@ export interface FloatPlan {
   /** Magnitudes with bits >= this are float32-normal and target-normal: shift is 23 - mantissaBits. */
   fastLowBits: number;
   fastShift: number;
+  /**
+   * Magnitudes with bits in [subnormalLowBits, fastLowBits) are float32-normal and target-subnormal
+   * with at most 23 bits to drop: d = subnormalShiftBase - (a >>> 23). Empty without subnormals.
+   */
+  subnormalLowBits: number;
+  subnormalShiftBase: number;
   maxBits: number;
-  /** Result for a magnitude that rounded beyond max, per [sign][mode]: bit patterns (signed). */
-  overflowBits: [positive: Uint32Array, negative: Uint32Array];
-  /** Result for ±Inf input. */
+  /** Result for a magnitude that rounded beyond max, per [sign][mode]: bit patterns as int32. */
+  overflowBits: [positive: Int32Array, negative: Int32Array];
+  /** Result for ±Inf input (int32 bit pattern). */
   infinityBits: [positive: number, negative: number];
   /** fnuz: zero is unsigned. */
   signedZero: boolean;
@@ -55,24 +61,29 @@ export function makeFloatPlan(spec: FloatSpec): FloatPlan {
   const mantissaBits = spec.mantissaBits;
   const overflowValue = spec.overflow === 'nan' ? NAN_BITS : INFINITY_BITS;
   const overflowFor = (sign: number) =>
-    Uint32Array.from([0, 1, 2, 3, 4, 5], (mode) => {
+    Int32Array.from([0, 1, 2, 3, 4, 5], (mode) => {
       // IEEE 754: rounding toward zero (and round-to-odd, which truncates) stops at max.
       const staysFinite = spec.overflow === 'saturate' || mode === MagnitudeMode.Down || mode === MagnitudeMode.Odd;
-      return ((staysFinite ? maxBits : overflowValue) | sign) >>> 0;
+      return (staysFinite ? maxBits : overflowValue) | sign;
     });
   const infinityFor = (sign: number) => {
-    if (spec.overflow === 'infinity') return (INFINITY_BITS | sign) >>> 0;
+    if (spec.overflow === 'infinity') return INFINITY_BITS | sign;
     if (spec.overflow === 'nan') return NAN_BITS;
-    return (maxBits | sign) >>> 0;
+    return maxBits | sign;
   };
   const unsignedNoZero = spec.specials === 'e8m0';
+  const fastLowBits = Math.max(pow2Bits(minExponent), 0x00800000);
+  const lowQuantumExponent = spec.subnormals ? minExponent - mantissaBits : minExponent;
   return {
     spec,
     mantissaBits,
     minExponent,
-    lowQuantumExponent: spec.subnormals ? minExponent - mantissaBits : minExponent,
-    fastLowBits: Math.max(pow2Bits(minExponent), 0x00800000),
+    lowQuantumExponent,
+    fastLowBits,
     fastShift: 23 - mantissaBits,
+    // d <= 23 where the exponent is at least lowQuantumExponent (d = lowQuantumExponent - exponent + 23).
+    subnormalLowBits: Math.min(fastLowBits, Math.max(pow2Bits(lowQuantumExponent), 0x00800000)),
+    subnormalShiftBase: lowQuantumExponent + 150,
     maxBits,
     overflowBits: [overflowFor(0), overflowFor(SIGN_BIT)],
     infinityBits: [infinityFor(0), infinityFor(SIGN_BIT)],
