@@ -1,0 +1,20 @@
+/** The op catalog: one function per name of OPS (see catalog.ts). */
+export { OPS, KERNEL_OPS, SHAPE_OPS, COMPOSITE_OPS, opKind } from './catalog.js';
+export type { OpName, OpKind, KernelOpName, ShapeOpName, CompositeOpName } from './catalog.js';
+export { neg, abs, sign, exp, log, sqrt, square, reciprocal, relu, sigmoid, tanh, clip, cast } from './unary.js';
+export { add, sub, mul, div, maximum, minimum, pow, equal, notEqual, less, lessEqual, greater, greaterEqual, where } from './binary.js';
+export type { Operand } from './binary.js';
+export { sum, mean, max, argmax } from './reduce.js';
+export type { ReduceOptions } from './reduce.js';
+export { transpose, slice, concat, pad } from './movement.js';
+export type { SliceRange } from './movement.js';
+export { reshape, flatten, expandDims, squeeze, broadcastTo } from './shape.js';
+export { matmul } from './matmul.js';
+export type { MatmulOptions } from './matmul.js';
+export { conv2d, conv2dBackwardData, conv2dBackwardFilter, conv2dAttributes } from './conv.js';
+export type { Conv2dOptions, Padding } from './conv.js';
+export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, pool2dAttributes } from './pool.js';
+export type { Pool2dOptions } from './pool.js';
+export { quantize } from './quantize.js';
+export type { QuantizeOpOptions } from './quantize.js';
+export { min, argmin, softmax, logSoftmax, stack } from './composite.js';
