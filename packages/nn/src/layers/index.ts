@@ -1,0 +1,10 @@
+export { WeightLayer, type WeightLayerOptions } from './weight-layer.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
+export { ReLU, Hardtanh, Identity, type HardtanhOptions } from './activations.js';
+export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type PoolOptions, type GlobalAvgPool2dOptions } from './pooling.js';
+export { Flatten, type FlattenOptions } from './flatten.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
+export { Residual, type ResidualOptions } from './residual.js';
+export { Sequential } from './sequential.js';
