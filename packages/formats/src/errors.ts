@@ -56,6 +56,19 @@ export class PackingError extends Error {
   }
 }
 
+/** Bad input to the range tools: analyze options, fitBias / exponentOffsetFor arguments. */
+export class RangeAnalysisError extends Error {
+  override readonly name = 'RangeAnalysisError';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+    hint?: string,
+  ) {
+    super(`invalid ${field}: ${describe(value)} (allowed: ${allowed})${hint ? `. ${hint}` : ''}`);
+  }
+}
+
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {

@@ -17,6 +17,18 @@ export { blockFormat, MX_FORMAT_NAMES, type BlockFormat, type BlockFormatOptions
 export { MX_FORMATS, mxFormat, tensorFormatFromName, tensorFormatFromSpec } from './block/names.js';
 export { randomUint32, fillRandomUint32 } from './random.js';
 export { formatFromSpec } from './from-spec.js';
+export {
+  analyze,
+  exponentOffsetFor,
+  fitBias,
+  type AnalyzeOptions,
+  type BiasFit,
+  type BiasRule,
+  type ExponentHistogram,
+  type FitBiasOptions,
+  type RangeCounts,
+  type RangeReport,
+} from './analyze/index.js';
 export { packCodes, unpackCodes, packedByteLength } from './packing.js';
 export { parseFormat, elementFormatFromName } from './parse.js';
 export { PRESETS, PRESET_INFO, type PresetInfo } from './presets.js';

@@ -64,6 +64,8 @@ export function makeFloatCodec(spec: FloatSpec): FloatCodec {
     let value: number;
     if (field === 0) value = spec.subnormals ? mantissa * 2 ** (emin - M) : 0; // unused codes read as zero
     else value = 2 ** (field - bias) * (1 + mantissa / 2 ** M);
+    // fnuz has no -0: a negative unused subnormal code reads as +0, like the zero it stands for.
+    if (specials === 'fnuz' && value === 0) return 0;
     return negative ? -value : value;
   }
 

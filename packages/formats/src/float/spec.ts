@@ -61,9 +61,11 @@ export function normalizeFloatSpec(input: FloatSpecInput): FloatSpec {
     throw new FormatSpecError('bias', bias, `at least ${minimumBias(spec)} for exponentBits ${exponentBits}, mantissaBits ${mantissaBits}`,
       `the largest value ${range.max} would exceed float32's maximum`);
   }
-  if (range.smallestSubnormal < FLOAT32_MIN_SUBNORMAL) {
+  // Every value must be a float32: the finest spacing, 2^(emin - M) in the lowest normal binade (and
+  // among the subnormals), may not be below float32's 2^-149, with or without subnormals.
+  if (finestSpacing(spec) < FLOAT32_MIN_SUBNORMAL) {
     throw new FormatSpecError('bias', bias, `at most ${maximumBias(spec)} for these fields`,
-      `the smallest positive value ${range.smallestSubnormal} would be below float32's smallest subnormal 2^-149`);
+      `values would be spaced ${finestSpacing(spec)} apart near the smallest normal ${range.smallestNormal}, below float32's smallest spacing 2^-149`);
   }
   return spec;
 }
@@ -133,8 +135,12 @@ function minimumBias(spec: FloatSpec): number {
 
 function maximumBias(spec: FloatSpec): number {
   let bias = spec.bias;
-  while (floatRange({ ...spec, bias }).smallestSubnormal < FLOAT32_MIN_SUBNORMAL) bias--;
+  while (finestSpacing({ ...spec, bias }) < FLOAT32_MIN_SUBNORMAL) bias--;
   return bias;
+}
+
+function finestSpacing(spec: FloatSpec): number {
+  return 2 ** (minNormalExponent(spec) - spec.mantissaBits);
 }
 
 /** float32 bit pattern of a positive float32-representable number. */
