@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelCounts, type Dataset } from './dataset.js';
 import { DatasetFileError } from './errors.js';
+import { captured } from './errors.testutil.js';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist, parseFashionMnistJson } from './fashion-mnist.js';
 import { encodeIdx } from './idx.js';
 
@@ -98,12 +99,3 @@ describe('loadFashionMnist from the official IDX files', () => {
     await expect(loadFashionMnist({ split: 'test', directory })).rejects.toThrow(/missing dataset file .*t10k-images-idx3-ubyte.*github\.com\/zalandoresearch\/fashion-mnist/);
   });
 });
-
-function captured(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

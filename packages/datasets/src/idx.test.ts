@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError, DatasetFileError } from './errors.js';
+import { captured } from './errors.testutil.js';
 import { readIdxFile } from './files.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, encodeIdx, parseIdx } from './idx.js';
 
@@ -127,12 +128,3 @@ describe('readIdxFile', () => {
     expect((error as Error).message).toMatch(/expected complete gzip data, found gzip data that does not decompress/);
   });
 });
-
-function captured(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

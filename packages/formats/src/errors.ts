@@ -10,7 +10,7 @@ export class FormatSpecError extends Error {
     readonly allowed: string,
     hint?: string,
   ) {
-    super(`invalid ${field}: ${describe(value)} (allowed: ${allowed})${hint ? `. ${hint}` : ''}`);
+    super(invalidFieldMessage(field, value, allowed, hint));
   }
 }
 
@@ -65,8 +65,13 @@ export class RangeAnalysisError extends Error {
     readonly allowed: string,
     hint?: string,
   ) {
-    super(`invalid ${field}: ${describe(value)} (allowed: ${allowed})${hint ? `. ${hint}` : ''}`);
+    super(invalidFieldMessage(field, value, allowed, hint));
   }
+}
+
+/** The message of FormatSpecError and RangeAnalysisError. */
+function invalidFieldMessage(field: string, value: unknown, allowed: string, hint: string | undefined): string {
+  return `invalid ${field}: ${describe(value)} (allowed: ${allowed})${hint ? `. ${hint}` : ''}`;
 }
 
 export function describe(value: unknown): string {

@@ -3,7 +3,7 @@
  * Sources and reconstructions are in the README; each comment says where a choice comes from.
  */
 import type { Sequential } from '@lowbit/nn';
-import { ArgumentError } from '@lowbit/tensor';
+import { ArgumentError, type Padding } from '@lowbit/tensor';
 import { buildBinaryNetwork, type BinaryLayerSpec, type BinaryModelOptions } from './binary-builder.js';
 
 /** Keras' BatchNormalization defaults in PyTorch terms: eps 1e-3, momentum 1 - 0.99. */
@@ -18,6 +18,21 @@ const LARQ_MNIST_LAYERS: readonly BinaryLayerSpec[] = [
   { kind: 'linear', out: 64 },
   { kind: 'linear', out: 10 },
 ];
+
+/**
+ * The convolutional body BinaryNet and VGG7 share, 2x128C3-MP2-2x256C3-MP2-2x512C3-MP2: 3x3
+ * convolutions padded by 1 except the first, whose padding is `firstPadding`.
+ */
+function cifarConvolutions(firstPadding: Padding): BinaryLayerSpec[] {
+  return [
+    { kind: 'conv', out: 128, kernel: 3, padding: firstPadding },
+    { kind: 'conv', out: 128, kernel: 3, padding: 1, pool: 2 },
+    { kind: 'conv', out: 256, kernel: 3, padding: 1 },
+    { kind: 'conv', out: 256, kernel: 3, padding: 1, pool: 2 },
+    { kind: 'conv', out: 512, kernel: 3, padding: 1 },
+    { kind: 'conv', out: 512, kernel: 3, padding: 1, pool: 2 },
+  ];
+}
 
 /**
  * The BNN of Larq's "Introduction to BNNs with Larq" (MNIST, 28x28x1): binary conv 32 3x3 (real
@@ -48,12 +63,7 @@ export function binaryNet(options: BinaryModelOptions & { firstPadding?: 'valid'
     throw new ArgumentError('binaryNet', 'firstPadding', firstPadding, "'valid' (Larq's example, 10,352,000 binary weights) or 'same' (the original Theano layout)");
   }
   const layers: BinaryLayerSpec[] = [
-    { kind: 'conv', out: 128, kernel: 3, padding: firstPadding === 'same' ? 1 : 'valid' },
-    { kind: 'conv', out: 128, kernel: 3, padding: 1, pool: 2 },
-    { kind: 'conv', out: 256, kernel: 3, padding: 1 },
-    { kind: 'conv', out: 256, kernel: 3, padding: 1, pool: 2 },
-    { kind: 'conv', out: 512, kernel: 3, padding: 1 },
-    { kind: 'conv', out: 512, kernel: 3, padding: 1, pool: 2 },
+    ...cifarConvolutions(firstPadding === 'same' ? 1 : 'valid'),
     { kind: 'linear', out: 1024 },
     { kind: 'linear', out: 1024 },
     { kind: 'linear', out: 10 },
@@ -87,15 +97,6 @@ export function vgg3(options: BinaryModelOptions = {}): Sequential {
  * inputs; PyTorch batch norm and initialization.
  */
 export function vgg7(options: BinaryModelOptions = {}): Sequential {
-  const layers: BinaryLayerSpec[] = [
-    { kind: 'conv', out: 128, kernel: 3, padding: 1 },
-    { kind: 'conv', out: 128, kernel: 3, padding: 1, pool: 2 },
-    { kind: 'conv', out: 256, kernel: 3, padding: 1 },
-    { kind: 'conv', out: 256, kernel: 3, padding: 1, pool: 2 },
-    { kind: 'conv', out: 512, kernel: 3, padding: 1 },
-    { kind: 'conv', out: 512, kernel: 3, padding: 1, pool: 2 },
-    { kind: 'linear', out: 1024 },
-    { kind: 'linear', out: 10 },
-  ];
+  const layers: BinaryLayerSpec[] = [...cifarConvolutions(1), { kind: 'linear', out: 1024 }, { kind: 'linear', out: 10 }];
   return buildBinaryNetwork({ model: 'vgg7', inputShape: [3, 32, 32], layers, first: 'binary-weights', last: 'binary', initializer: 'pytorch', batchNorm: PYTORCH_BATCH_NORM }, options);
 }

@@ -36,30 +36,38 @@
  */
 import type { Conv2dAttributes } from '../kernels/contract.js';
 import { matrixView, multiplyPacked, packColumns, packRows, PanelBuffer } from './matmul.js';
-import { float32Of, wrap, type ReferenceTensor } from './storage.js';
+import { float32Of, sizeOfShape, wrap, type ReferenceTensor } from './storage.js';
 
 /** Images are grouped until a chunk has about this many output pixels (GEMM columns). */
 const CHUNK_COLUMNS = 512;
 
 /** Sizes derived once from the attributes. */
-interface Geometry {
-  readonly attributes: Conv2dAttributes;
-  readonly batch: number;
-  readonly inChannelsPerGroup: number;
-  readonly outChannelsPerGroup: number;
-  readonly pixels: number;
-  readonly taps: number;
-  readonly imagesPerChunk: number;
-}
-
-function geometryOf(attributes: Conv2dAttributes): Geometry {
-  const [batch, inChannels] = attributes.inShape;
+function geometryOf(attributes: Conv2dAttributes) {
+  const [batch, inChannels, inHeight, inWidth] = attributes.inShape;
   const [outChannels, , kernelHeight, kernelWidth] = attributes.filterShape;
-  const pixels = attributes.outShape[2] * attributes.outShape[3];
+  const [, , outHeight, outWidth] = attributes.outShape;
+  const [strideY, strideX] = attributes.stride;
+  const [dilationY, dilationX] = attributes.dilation;
+  const [padTop, , padLeft] = attributes.padding;
+  const pixels = outHeight * outWidth;
   const inChannelsPerGroup = inChannels / attributes.groups;
   return {
     attributes,
     batch,
+    inChannels,
+    inHeight,
+    inWidth,
+    outChannels,
+    outHeight,
+    outWidth,
+    kernelHeight,
+    kernelWidth,
+    strideY,
+    strideX,
+    dilationY,
+    dilationX,
+    padTop,
+    padLeft,
     inChannelsPerGroup,
     outChannelsPerGroup: outChannels / attributes.groups,
     pixels,
@@ -68,16 +76,18 @@ function geometryOf(attributes: Conv2dAttributes): Geometry {
   };
 }
 
+type Geometry = Readonly<ReturnType<typeof geometryOf>>;
+
+/** Scratch of one chunk: columns [K, imagesPerChunk*P] and output-shaped values [OCG, imagesPerChunk*P]. */
+function chunkBuffers(geometry: Geometry): { columns: Float32Array; gathered: Float32Array } {
+  const { taps, outChannelsPerGroup, imagesPerChunk, pixels } = geometry;
+  return { columns: new Float32Array(taps * imagesPerChunk * pixels), gathered: new Float32Array(outChannelsPerGroup * imagesPerChunk * pixels) };
+}
+
 /** Fills columns [K, count*P] for group `group` and images first..first+count-1 (see file comment). */
 function im2col(geometry: Geometry, x: Float32Array, group: number, first: number, count: number, columns: Float32Array): void {
-  const { attributes, inChannelsPerGroup } = geometry;
-  const [, inChannels, inHeight, inWidth] = attributes.inShape;
-  const [, , kernelHeight, kernelWidth] = attributes.filterShape;
-  const [, , outHeight, outWidth] = attributes.outShape;
-  const [strideY, strideX] = attributes.stride;
-  const [dilationY, dilationX] = attributes.dilation;
-  const padTop = attributes.padding[0];
-  const padLeft = attributes.padding[2];
+  const { inChannels, inChannelsPerGroup, inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth, strideY, strideX, dilationY, dilationX, padTop, padLeft } =
+    geometry;
   let target = 0;
   for (let c = 0; c < inChannelsPerGroup; c++) {
     for (let kh = 0; kh < kernelHeight; kh++) {
@@ -101,14 +111,8 @@ function im2col(geometry: Geometry, x: Float32Array, group: number, first: numbe
 
 /** The adjoint of im2col: adds every column value into dx at the position it was read from. */
 function col2im(geometry: Geometry, columns: Float32Array, group: number, first: number, count: number, dx: Float32Array): void {
-  const { attributes, inChannelsPerGroup } = geometry;
-  const [, inChannels, inHeight, inWidth] = attributes.inShape;
-  const [, , kernelHeight, kernelWidth] = attributes.filterShape;
-  const [, , outHeight, outWidth] = attributes.outShape;
-  const [strideY, strideX] = attributes.stride;
-  const [dilationY, dilationX] = attributes.dilation;
-  const padTop = attributes.padding[0];
-  const padLeft = attributes.padding[2];
+  const { inChannels, inChannelsPerGroup, inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth, strideY, strideX, dilationY, dilationX, padTop, padLeft } =
+    geometry;
   let source = 0;
   for (let c = 0; c < inChannelsPerGroup; c++) {
     for (let kh = 0; kh < kernelHeight; kh++) {
@@ -135,8 +139,7 @@ function col2im(geometry: Geometry, columns: Float32Array, group: number, first:
 
 /** Copies the group's channels of an output-shaped tensor (y or dy) for a chunk into [OCG, count*P]. */
 function gatherOutput(geometry: Geometry, values: Float32Array, group: number, first: number, count: number, gathered: Float32Array): void {
-  const { outChannelsPerGroup, pixels } = geometry;
-  const outChannels = geometry.attributes.outShape[1];
+  const { outChannels, outChannelsPerGroup, pixels } = geometry;
   const width = count * pixels;
   for (let o = 0; o < outChannelsPerGroup; o++) {
     for (let image = 0; image < count; image++) {
@@ -148,8 +151,7 @@ function gatherOutput(geometry: Geometry, values: Float32Array, group: number, f
 
 /** The inverse of gatherOutput: writes [OCG, count*P] back into the output-shaped tensor. */
 function scatterOutput(geometry: Geometry, gathered: Float32Array, group: number, first: number, count: number, values: Float32Array): void {
-  const { outChannelsPerGroup, pixels } = geometry;
-  const outChannels = geometry.attributes.outShape[1];
+  const { outChannels, outChannelsPerGroup, pixels } = geometry;
   const width = count * pixels;
   for (let o = 0; o < outChannelsPerGroup; o++) {
     for (let image = 0; image < count; image++) {
@@ -167,9 +169,8 @@ function filterOffset(geometry: Geometry, group: number): number {
 function conv2d(x: ReferenceTensor, filter: ReferenceTensor, attributes: Conv2dAttributes): ReferenceTensor {
   const geometry = geometryOf(attributes);
   const { batch, outChannelsPerGroup, taps, pixels, imagesPerChunk } = geometry;
-  const y = new Float32Array(attributes.outShape.reduce((size, dimension) => size * dimension, 1));
-  const columns = new Float32Array(taps * imagesPerChunk * pixels);
-  const gathered = new Float32Array(outChannelsPerGroup * imagesPerChunk * pixels);
+  const y = new Float32Array(sizeOfShape(attributes.outShape));
+  const { columns, gathered } = chunkBuffers(geometry);
   const filterBuffer = new PanelBuffer();
   const columnBuffer = new PanelBuffer();
   for (let group = 0; group < attributes.groups; group++) {
@@ -188,9 +189,8 @@ function conv2d(x: ReferenceTensor, filter: ReferenceTensor, attributes: Conv2dA
 function conv2dBackwardData(dy: ReferenceTensor, filter: ReferenceTensor, attributes: Conv2dAttributes): ReferenceTensor {
   const geometry = geometryOf(attributes);
   const { batch, outChannelsPerGroup, taps, pixels, imagesPerChunk } = geometry;
-  const dx = new Float32Array(attributes.inShape.reduce((size, dimension) => size * dimension, 1));
-  const columns = new Float32Array(taps * imagesPerChunk * pixels);
-  const gathered = new Float32Array(outChannelsPerGroup * imagesPerChunk * pixels);
+  const dx = new Float32Array(sizeOfShape(attributes.inShape));
+  const { columns, gathered } = chunkBuffers(geometry);
   const filterBuffer = new PanelBuffer();
   const dyBuffer = new PanelBuffer();
   for (let group = 0; group < attributes.groups; group++) {
@@ -211,9 +211,8 @@ function conv2dBackwardData(dy: ReferenceTensor, filter: ReferenceTensor, attrib
 function conv2dBackwardFilter(x: ReferenceTensor, dy: ReferenceTensor, attributes: Conv2dAttributes): ReferenceTensor {
   const geometry = geometryOf(attributes);
   const { batch, outChannelsPerGroup, taps, pixels, imagesPerChunk } = geometry;
-  const dFilter = new Float32Array(attributes.filterShape.reduce((size, dimension) => size * dimension, 1));
-  const columns = new Float32Array(taps * imagesPerChunk * pixels);
-  const gathered = new Float32Array(outChannelsPerGroup * imagesPerChunk * pixels);
+  const dFilter = new Float32Array(sizeOfShape(attributes.filterShape));
+  const { columns, gathered } = chunkBuffers(geometry);
   const dyBuffer = new PanelBuffer();
   const columnBuffer = new PanelBuffer();
   for (let group = 0; group < attributes.groups; group++) {
