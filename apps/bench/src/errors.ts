@@ -1,0 +1,41 @@
+/** Named errors of the bench CLI: each names the offending value and what is allowed. */
+
+/** A bad command-line value (flag, experiment name, path). */
+export class BenchUsageError extends Error {
+  override name = 'BenchUsageError';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    readonly allowed: string,
+    hint?: string,
+  ) {
+    super(`invalid ${option}: ${JSON.stringify(value)} (allowed: ${allowed})${hint === undefined ? '' : `. ${hint}`}`);
+  }
+}
+
+/** `run <experiment>` with a name that is not registered. */
+export class UnknownExperimentError extends BenchUsageError {
+  override name = 'UnknownExperimentError';
+  constructor(experiment: string, valid: readonly string[]) {
+    super('experiment', experiment, valid.join(', '), 'Run `lowbit-bench list` to see what each experiment does');
+  }
+}
+
+/** A registered experiment whose runner is not written yet: it says so instead of faking results. */
+export class ExperimentNotImplementedError extends Error {
+  override name = 'ExperimentNotImplementedError';
+  constructor(readonly experiment: string) {
+    super(`experiment ${experiment} is registered but not implemented yet; it produces no results (see \`lowbit-bench list\`)`);
+  }
+}
+
+/** A results document that does not match the JSON Schema of the bench. */
+export class ResultsValidationError extends Error {
+  override name = 'ResultsValidationError';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source} is not a valid lowbit-bench results file: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
+  }
+}

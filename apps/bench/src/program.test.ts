@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { createProgram } from './program.js';
+import { ExperimentNotImplementedError, UnknownExperimentError } from './errors.js';
+
+function program() {
+  const output: string[] = [];
+  const errors: string[] = [];
+  const command = createProgram({ write: (text) => void output.push(text), progress: { mode: 'silent' } });
+  command.exitOverride();
+  command.configureOutput({ writeOut: (text) => void output.push(text), writeErr: (text) => void errors.push(text) });
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    sub.configureOutput({ writeOut: (text) => void output.push(text), writeErr: (text) => void errors.push(text) });
+  }
+  return { command, output, errors };
+}
+
+describe('lowbit-bench command line', () => {
+  it('list names every experiment and says which are not implemented', async () => {
+    const { command, output } = program();
+    await command.parseAsync(['node', 'lowbit-bench', 'list']);
+    const text = output.join('');
+    expect(text).toMatch(/^quick\s+ready/m);
+    for (const name of ['micro', 'pietrolaj', 'ortiz', 'rct', 'yayla']) expect(text).toMatch(new RegExp(`^${name}\\s+(ready|not implemented)`, 'm'));
+  });
+
+  it('an unknown experiment is a named error listing the valid ones', async () => {
+    const { command } = program();
+    const run = command.parseAsync(['node', 'lowbit-bench', 'run', 'lenet9000']);
+    await expect(run).rejects.toBeInstanceOf(UnknownExperimentError);
+    await expect(program().command.parseAsync(['node', 'lowbit-bench', 'run', 'lenet9000'])).rejects.toThrow('invalid experiment: "lenet9000" (allowed: quick, micro, pietrolaj, ortiz, rct, yayla)');
+  });
+
+  it('a registered but unwritten experiment refuses to run instead of writing results', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'lowbit-bench-'));
+    const { command } = program();
+    await expect(command.parseAsync(['node', 'lowbit-bench', 'run', 'yayla', '--out', join(directory, 'y.json')])).rejects.toBeInstanceOf(ExperimentNotImplementedError);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it.each([
+    [['--seed', '-1'], /--seed.*"-1" \(allowed: an integer 0\.\.4294967295\)/],
+    [['--seed', '1.5'], /--seed.*"1\.5"/],
+    [['--threads', '0'], /--threads.*"0" \(allowed: an integer 1\.\.256\)/],
+    [['--out', 'results.txt'], /--out.*a path ending in \.json/],
+    [['--backend', 'gpu'], /Allowed choices are wasm, reference/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ])('rejects %j with a clear message', async (flags, message) => {
+    const { command, errors } = program();
+    await expect(command.parseAsync(['node', 'lowbit-bench', 'run', 'quick', ...flags])).rejects.toBeInstanceOf(CommanderError);
+    expect(errors.join('')).toMatch(message);
+  });
+
+  it('report needs an existing folder', async () => {
+    const { command } = program();
+    await expect(command.parseAsync(['node', 'lowbit-bench', 'report', '/nonexistent/results'])).rejects.toThrow(/invalid resultsDir: "\/nonexistent\/results" \(allowed: an existing folder/);
+  });
+
+  it('--help lists the subcommands', async () => {
+    const { command, output } = program();
+    await expect(command.parseAsync(['node', 'lowbit-bench', '--help'])).rejects.toBeInstanceOf(CommanderError);
+    expect(output.join('')).toMatch(/run \[options\] <experiment>[\s\S]*report \[options\] <resultsDir>[\s\S]*list/);
+  });
+});

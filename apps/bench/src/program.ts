@@ -1,0 +1,87 @@
+/** The lowbit-bench command line: run, report, list. Built as a function so tests drive it without a child process. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { BenchUsageError } from './errors.js';
+import { EXPERIMENTS, experimentNames, findExperiment } from './experiments/registry.js';
+import { createProgress, type ProgressOptions } from './progress.js';
+import { writeReport } from './report/write-report.js';
+import { runExperiment } from './run-experiment.js';
+
+export interface ProgramOptions {
+  /** Where normal output goes. Default process.stdout. */
+  write?: (text: string) => void;
+  progress?: ProgressOptions;
+  /** Base folder of results/ when --out is not given. Default: the current directory. */
+  directory?: string;
+}
+
+function parseInteger(option: string, minimum: number, maximum: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < minimum || parsed > maximum) {
+      // commander prints InvalidArgumentError as "option '--seed <n>' argument 'x' is invalid. <message>"
+      throw new InvalidArgumentError(new BenchUsageError(option, value, `an integer ${minimum}..${maximum}`).message);
+    }
+    return parsed;
+  };
+}
+
+function parseJsonPath(value: string): string {
+  if (!value.toLowerCase().endsWith('.json')) throw new InvalidArgumentError(new BenchUsageError('--out', value, 'a path ending in .json', 'the CSV is written next to it with .csv').message);
+  return value;
+}
+
+function parseHtmlPath(value: string): string {
+  if (!/\.html?$/i.test(value)) throw new InvalidArgumentError(new BenchUsageError('--out', value, 'a path ending in .html').message);
+  return value;
+}
+
+export function createProgram(options: ProgramOptions = {}): Command {
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  const program = new Command('lowbit-bench')
+    .description('Train and benchmark neural networks in emulated low-precision number formats; write results and an HTML report.')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: write });
+
+  program
+    .command('run')
+    .description(`run an experiment and write results/<experiment>-<timestamp>.json and .csv (experiments: ${experimentNames().join(', ')})`)
+    .argument('<experiment>', `one of: ${experimentNames().join(', ')}`)
+    .option('--quick', 'smoke-test size (a few hundred images, one epoch)', false)
+    .option('--out <file>', 'results JSON path (the CSV goes next to it)', parseJsonPath)
+    .option('--seed <n>', 'seed of data order, weights and stochastic rounding', parseInteger('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--threads <n>', 'worker threads of the wasm backend (default: every core)', parseInteger('--threads', 1, 256))
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(['wasm', 'reference']).default('wasm'))
+    .action(async (experiment: string, flags: { quick: boolean; out?: string; seed: number; threads?: number; backend: 'wasm' | 'reference' }) => {
+      findExperiment(experiment); // unknown names fail before any work, listing the valid ones
+      const progress = createProgress(options.progress);
+      const outcome = await runExperiment({ experiment, quick: flags.quick, seed: flags.seed, threads: flags.threads, backend: flags.backend, out: flags.out, directory: options.directory, progress });
+      const { environment } = outcome.document;
+      write(`\n${outcome.document.experiment} on ${environment.backend} (${environment.threads} thread${environment.threads === 1 ? '' : 's'}), ${outcome.document.wallSeconds.toFixed(1)} s\n`);
+      for (const note of outcome.document.notes ?? []) write(`note: ${note}\n`);
+      write(`${outcome.table}\n\nresults: ${outcome.written.jsonPath}\n         ${outcome.written.csvPath}\n`);
+    });
+
+  program
+    .command('report')
+    .description('turn a folder of results JSON files into one self-contained HTML page (tables and charts, no network)')
+    .argument('<resultsDir>', 'folder holding results JSON files')
+    .option('--out <file>', 'HTML path (default: <resultsDir>/report.html)', parseHtmlPath)
+    .action((resultsDirectory: string, flags: { out?: string }) => {
+      if (!existsSync(resultsDirectory) || !statSync(resultsDirectory).isDirectory()) throw new BenchUsageError('resultsDir', resultsDirectory, 'an existing folder of results JSON files', 'run `lowbit-bench run quick` first: it writes results/');
+      const { path, files } = writeReport({ resultsDirectory, out: flags.out });
+      write(`report of ${files} results file${files === 1 ? '' : 's'}: ${path}\n`);
+    });
+
+  program
+    .command('list')
+    .description('list the experiments and whether each is implemented')
+    .action(() => {
+      const width = Math.max(...EXPERIMENTS.map((experiment) => experiment.name.length));
+      for (const experiment of EXPERIMENTS) {
+        write(`${experiment.name.padEnd(width)}  ${experiment.status === 'ready' ? 'ready          ' : 'not implemented'}  ${experiment.description}\n`);
+      }
+    });
+
+  return program;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ResultsValidationError } from '../errors.js';
+import { sampleDocument } from '../results/sample.testutil.js';
+import { loadResultsFolder } from './load-results.js';
+import { renderReport } from './render.js';
+
+describe('HTML report', () => {
+  it('is one file: Chart.js and the data inline, no external scripts or styles', () => {
+    const html = renderReport({ results: [{ file: 'quick-1.json', document: sampleDocument() }] });
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).toContain('Chart.js v4');
+    expect(html).toContain('<canvas id="histogram-0">');
+  });
+
+  it('escapes names in tables and in the embedded JSON', () => {
+    const document = sampleDocument();
+    document.runs[0].name = '</script><b>x</b>';
+    const html = renderReport({ results: [{ file: 'a.json', document }] });
+    expect(html).toContain('&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;');
+    expect(html).not.toContain('</script><b>');
+  });
+
+  it('a folder with a JSON file that is not a results file is an error naming the file', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'lowbit-report-'));
+    writeFileSync(join(directory, 'quick.json'), JSON.stringify(sampleDocument()));
+    writeFileSync(join(directory, 'other.json'), '{"hello": 1}');
+    expect(() => loadResultsFolder(directory)).toThrow(ResultsValidationError);
+    expect(() => loadResultsFolder(directory)).toThrow(/other\.json is not a valid lowbit-bench results file: \/ must have required property 'experiment'/);
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * matmul and the three convolution kernels: each is one or a few GEMM jobs for the wasm GEMM
+ * (assembly/gemm.ts), whose operands are descriptors. This file writes the jobs; the layout of
+ * the words matches assembly/gemm.ts, assembly/operands.ts and assembly/conv.ts.
+ *
+ * Convolutions never build the im2col matrix: the GEMM reads it through an IM2COL descriptor
+ * while packing, and writes y straight into NCHW through an IMAGES descriptor.
+ *   conv2d:               Y_g [OCG, N*P] = Filter_g [OCG, K] · im2col_g [K, N*P]
+ *   conv2dBackwardFilter: dFilter_g [OCG, K] = dY_g [OCG, N*P] · im2col_g^T [N*P, K]
+ *   conv2dBackwardData:   per image chunk, dColumns = Filter_g^T · dY_g, then col2im (in wasm)
+ */
+import type { Conv2dAttributes, MatmulAttributes } from '@lowbit/tensor';
+import type { Runtime } from '../runtime.js';
+import type { Storage, WasmTensor } from '../storage.js';
+
+const KIND_DENSE = 0;
+const KIND_IMAGES = 1;
+const KIND_IM2COL = 2;
+const OPERAND_WORDS = 20;
+const JOB_A = 16;
+const JOB_B = JOB_A + OPERAND_WORDS;
+const JOB_C = JOB_B + OPERAND_WORDS;
+/** Multiply-adds below which a product stays on one thread (a dispatch costs ~1-5 us). */
+const FLOPS_PER_PART = 1 << 20;
+/** Narrowest GEMM unit of work (columns or rows) when there are enough for every thread. */
+const MINIMUM_UNIT = 256;
+
+type Operand = readonly number[];
+
+const dense = (address: number, leading: number, transposed: boolean): Operand => [KIND_DENSE, address, transposed ? 1 : 0, leading];
+const images = (address: number, pixels: number, imageStride: number): Operand => [KIND_IMAGES, address, 0, pixels, imageStride];
+
+interface GemmJob {
+  m: number;
+  n: number;
+  k: number;
+  a: Operand;
+  b: Operand;
+  c: Operand;
+  accumulate?: boolean;
+  /** byte offsets [a, b, c] per batch (batched matmul). */
+  batchOffsets?: Int32Array;
+}
+
+export class GemmKernels {
+  private readonly scratchPerThread: number;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly storage: Storage,
+  ) {
+    this.scratchPerThread = runtime.exports.gemmScratchBytes();
+  }
+
+  /** Runs C (+)= A · B; splits columns between threads unless there are more rows. */
+  run(job: GemmJob): void {
+    const { runtime } = this;
+    const batches = job.batchOffsets ? job.batchOffsets.length / 3 : 1;
+    const parts = runtime.partsFor(2 * job.m * job.n * job.k * batches, FLOPS_PER_PART, batches > 1 ? batches : Infinity);
+    const scratch = runtime.scratch(this.scratchPerThread * parts);
+    let offsets = 0;
+    if (job.batchOffsets) {
+      offsets = runtime.heap.allocate(job.batchOffsets.byteLength);
+      runtime.heap.i32.set(job.batchOffsets, offsets / 4);
+    }
+    // Units of work (assembly/schedule.ts): blocks of columns (multiples of 8) unless there are more
+    // rows (multiples of 4). Up to 4 per thread, so a thread that gets less CPU takes fewer, but at
+    // least 256 wide: each unit packs the whole other operand, which costs about 1/(2 x width) of
+    // its multiply-adds.
+    const splitRows = job.m > job.n;
+    const length = splitRows ? job.m : job.n;
+    const multiple = splitRows ? 4 : 8;
+    const roundUp = (value: number) => Math.ceil(value / multiple) * multiple;
+    let unit = roundUp(Math.max(MINIMUM_UNIT, length / (4 * parts)));
+    if (Math.ceil(length / unit) < parts) unit = roundUp(length / parts);
+    const header = [job.m, job.n, job.k, job.accumulate ? 1 : 0, splitRows ? 1 : 0, batches, offsets, scratch, this.scratchPerThread, unit];
+    runtime.writeJob(header);
+    runtime.writeJob(job.a, JOB_A);
+    runtime.writeJob(job.b, JOB_B);
+    runtime.writeJob(job.c, JOB_C);
+    try {
+      runtime.run('gemmTask', parts);
+    } finally {
+      if (offsets) runtime.heap.free(offsets);
+    }
+  }
+
+  matmul(a: WasmTensor, b: WasmTensor, { transposeA, transposeB, outShape }: MatmulAttributes): WasmTensor {
+    const rank = outShape.length;
+    const rows = outShape[rank - 2];
+    const columns = outShape[rank - 1];
+    const depth = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+    const out = this.storage.allocate(outShape);
+    if (depth === 0) {
+      this.storage.f32(out).fill(0);
+      return out;
+    }
+    const batchShape = outShape.slice(0, -2);
+    const aOffsets = batchOffsets(a.shape, batchShape, rows * depth);
+    const bOffsets = batchOffsets(b.shape, batchShape, depth * columns);
+    let offsets: Int32Array | undefined;
+    if (aOffsets.length > 1) {
+      offsets = new Int32Array(aOffsets.length * 3);
+      for (let batch = 0; batch < aOffsets.length; batch++) {
+        offsets[batch * 3] = aOffsets[batch] * 4;
+        offsets[batch * 3 + 1] = bOffsets[batch] * 4;
+        offsets[batch * 3 + 2] = batch * rows * columns * 4;
+      }
+    }
+    this.run({
+      m: rows,
+      n: columns,
+      k: depth,
+      // Stored row lengths: A is [m, k] ([k, m] transposed), B is [k, n] ([n, k] transposed).
+      a: dense(a.handle.address + (offsets ? 0 : aOffsets[0] * 4), transposeA ? rows : depth, transposeA),
+      b: dense(b.handle.address + (offsets ? 0 : bOffsets[0] * 4), transposeB ? depth : columns, transposeB),
+      c: dense(out.handle.address, columns, false),
+      batchOffsets: offsets,
+    });
+    return out;
+  }
+
+  conv2d(x: WasmTensor, filter: WasmTensor, attributes: Conv2dAttributes): WasmTensor {
+    const geometry = geometryOf(attributes);
+    const y = this.storage.allocate(attributes.outShape);
+    const { groups, inPerGroup, outPerGroup, taps, pixels, batch, outChannels } = geometry;
+    for (let group = 0; group < groups; group++) {
+      this.run({
+        m: outPerGroup,
+        n: batch * pixels,
+        k: taps,
+        a: dense(filter.handle.address + group * outPerGroup * taps * 4, taps, false),
+        b: im2col(x.handle.address, attributes, group * inPerGroup, false),
+        c: images(y.handle.address + group * outPerGroup * pixels * 4, pixels, outChannels * pixels),
+      });
+    }
+    return y;
+  }
+
+  conv2dBackwardFilter(x: WasmTensor, dy: WasmTensor, attributes: Conv2dAttributes): WasmTensor {
+    const geometry = geometryOf(attributes);
+    const dFilter = this.storage.allocate(attributes.filterShape);
+    const { groups, inPerGroup, outPerGroup, taps, pixels, batch, outChannels } = geometry;
+    if (batch * pixels === 0) {
+      this.storage.f32(dFilter).fill(0);
+      return dFilter;
+    }
+    for (let group = 0; group < groups; group++) {
+      this.run({
+        m: outPerGroup,
+        n: taps,
+        k: batch * pixels,
+        a: images(dy.handle.address + group * outPerGroup * pixels * 4, pixels, outChannels * pixels),
+        b: im2col(x.handle.address, attributes, group * inPerGroup, true),
+        c: dense(dFilter.handle.address + group * outPerGroup * taps * 4, taps, false),
+      });
+    }
+    return dFilter;
+  }
+
+  conv2dBackwardData(dy: WasmTensor, filter: WasmTensor, attributes: Conv2dAttributes): WasmTensor {
+    const { runtime } = this;
+    const geometry = geometryOf(attributes);
+    const dx = this.storage.allocate(attributes.inShape);
+    const { batch, taps, pixels, outPerGroup, groups } = geometry;
+    const parts = runtime.partsFor(2 * batch * pixels * taps * outPerGroup * groups, FLOPS_PER_PART, batch);
+    // Chunks of images (the units of work): about 1024 columns, at most ~8 MB of columns per thread,
+    // and at least two chunks per thread.
+    const perChunk = Math.max(1, Math.min(Math.ceil(1024 / pixels), Math.floor((8 << 20) / (taps * pixels * 4)), Math.ceil(batch / (2 * parts))));
+    const stride = runtime.exports.convBackwardDataScratchBytes() + taps * perChunk * pixels * 4 + 64;
+    const scratch = runtime.scratch(stride * parts);
+    const [, channels, height, width] = attributes.inShape;
+    const [outChannels, , kernelHeight, kernelWidth] = attributes.filterShape;
+    const [, , outHeight, outWidth] = attributes.outShape;
+    runtime.writeJob([
+      batch, channels, height, width, outChannels, kernelHeight, kernelWidth,
+      attributes.stride[0], attributes.stride[1], attributes.padding[0], attributes.padding[2],
+      attributes.dilation[0], attributes.dilation[1], outHeight, outWidth, groups,
+      dy.handle.address, filter.handle.address, dx.handle.address, scratch, stride, perChunk,
+    ]);
+    runtime.run('conv2dBackwardDataTask', parts);
+    return dx;
+  }
+}
+
+interface Geometry {
+  batch: number;
+  groups: number;
+  inPerGroup: number;
+  outPerGroup: number;
+  outChannels: number;
+  taps: number;
+  pixels: number;
+}
+
+function geometryOf(attributes: Conv2dAttributes): Geometry {
+  const [batch, inChannels] = attributes.inShape;
+  const [outChannels, , kernelHeight, kernelWidth] = attributes.filterShape;
+  const inPerGroup = inChannels / attributes.groups;
+  return {
+    batch,
+    groups: attributes.groups,
+    inPerGroup,
+    outPerGroup: outChannels / attributes.groups,
+    outChannels,
+    taps: inPerGroup * kernelHeight * kernelWidth,
+    pixels: attributes.outShape[2] * attributes.outShape[3],
+  };
+}
+
+/** The IM2COL descriptor of x (assembly/operands.ts): [taps, batch * pixels], or its transpose. */
+function im2col(address: number, attributes: Conv2dAttributes, channelOffset: number, transposed: boolean): Operand {
+  const [, channels, height, width] = attributes.inShape;
+  const [, , kernelHeight, kernelWidth] = attributes.filterShape;
+  const [, , outHeight, outWidth] = attributes.outShape;
+  return [
+    KIND_IM2COL, address, transposed ? 1 : 0, channels, height, width, kernelHeight, kernelWidth,
+    attributes.stride[0], attributes.stride[1], attributes.padding[0], attributes.padding[2],
+    attributes.dilation[0], attributes.dilation[1], outHeight, outWidth, channelOffset,
+  ];
+}
+
+/** Offset (in values) of an operand's matrix for every batch position of the broadcast output. */
+function batchOffsets(shape: readonly number[], batchShape: readonly number[], matrixSize: number): Int32Array {
+  const count = batchShape.reduce((a, b) => a * b, 1);
+  const offsets = new Int32Array(count);
+  const inner = shape.slice(0, -2);
+  const shift = batchShape.length - inner.length;
+  for (let index = 0; index < count; index++) {
+    let rest = index;
+    let offset = 0;
+    let stride = matrixSize;
+    for (let axis = batchShape.length - 1; axis >= 0; axis--) {
+      const position = rest % batchShape[axis];
+      rest = Math.floor(rest / batchShape[axis]);
+      const inAxis = axis - shift;
+      if (inAxis >= 0) {
+        if (inner[inAxis] !== 1) offset += position * stride;
+        stride *= inner[inAxis];
+      }
+    }
+    offsets[index] = offset;
+  }
+  return offsets;
+}
