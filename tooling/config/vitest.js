@@ -11,6 +11,7 @@ export function lowbitVitestConfig(test = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       benchmark: { include: ['src/**/*.bench.ts', 'bench/**/*.bench.ts'] },
       testTimeout: 60_000,
+      hookTimeout: 60_000,
       // The JSON report feeds the repository-wide summary line (tooling/scripts/test-summary.mjs).
       reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
       ...test,
