@@ -6,7 +6,7 @@
  * statistics. The finite-difference gradient check is in `@lowbit/autograd/testing`.
  */
 export { Variable, variable, detach, type Operation, type VariableOptions } from './variable.js';
-export { Parameter, parameter, type ParameterOptions, type AssignOptions } from './parameter.js';
+export { Parameter, parameter, type ParameterOptions, type AssignOptions, type SetFormatOptions } from './parameter.js';
 export { backward, gradients, type BackwardOptions } from './backward.js';
 export { noGrad, isGradientEnabled } from './mode.js';
 export { BackwardError, GradientShapeError, MissingGradientError } from './errors.js';

@@ -1,5 +1,5 @@
 import { ShapeError, tensor, quantize as tensorQuantize } from '@lowbit/tensor';
-import { parseFormat } from '@lowbit/formats';
+import { fixedPointFormat, parseFormat } from '@lowbit/formats';
 import { describe, expect, it } from 'vitest';
 import { backward } from './backward.js';
 import { mul, sum } from './ops/index.js';
@@ -49,5 +49,30 @@ describe('parameter', () => {
     expect(() => w.assign(tensor([1, 2, 3, 4]))).toThrow('assign: parameter "fc.weight" has shape [2,2] but the new value has [4]; a parameter keeps its shape');
     expect(() => parameter(tensor(new Int32Array([1])))).toThrow('parameter: invalid value: "int32 tensor" (allowed: a float32 Tensor)');
     expect(() => parameter(tensor([1]), { rounding: 'up' as never })).toThrow(/parameter: invalid rounding: "up"/);
+  });
+  it('setFormat converts in place: widening a fixed-point format is exact, narrowing rounds (RCT bit changes)', () => {
+    const w = parameter(tensor([0.3, -0.7, 0.05]), { name: 'fc.weight' });
+    const q8 = fixedPointFormat({ wordBits: 8, fractionBits: 6 }); // step 1/64
+    w.setFormat(q8);
+    expect(w.format).toBe(q8);
+    expect(w.toArray()).toEqual([19 / 64, -45 / 64, 3 / 64]);
+    expect(w.storageBits).toBe(24);
+    w.setFormat(fixedPointFormat({ wordBits: 9, fractionBits: 7 })); // one bit more, half the step: exact
+    expect(w.toArray()).toEqual([19 / 64, -45 / 64, 3 / 64]);
+    w.setFormat(fixedPointFormat({ wordBits: 7, fractionBits: 5 })); // two bits less: nearest-even to 1/32
+    expect(w.toArray()).toEqual([10 / 32, -22 / 32, 2 / 32]);
+    expect(w.updates).toBe(0); // not an update
+    // A new seed re-keys the stream; stochastic conversion draws from it.
+    w.setFormat(fixedPointFormat({ wordBits: 5, fractionBits: 3 }), { rounding: 'stochastic', seed: 9 });
+    expect(w.rounding).toBe('stochastic');
+    expect(w.streamPosition).toBe(3);
+    const expected = tensorQuantize(tensor([10 / 32, -22 / 32, 2 / 32]), fixedPointFormat({ wordBits: 5, fractionBits: 3 }), { rounding: 'stochastic', seed: deriveSeed(9, 'parameter'), offset: 0 });
+    expect(w.toArray()).toEqual(expected.toArray());
+    w.setFormat(undefined);
+    expect(w.format).toBeUndefined();
+    w.assign(tensor([0.1, 0.2, 0.3]));
+    expect(w.toArray()).toEqual(Array.from(Float32Array.of(0.1, 0.2, 0.3)));
+    expect(() => w.setFormat('int8' as never)).toThrow(/setFormat: invalid format: "int8"/);
+    expect(() => w.setFormat(q8, { rounding: 'up' as never })).toThrow(/setFormat: invalid rounding: "up"/);
   });
 });

@@ -33,35 +33,74 @@ export interface AssignOptions {
   rounding?: Rounding;
 }
 
+export interface SetFormatOptions {
+  /** Rounding of the conversion and of every later write. Default: the parameter's current rounding. */
+  rounding?: Rounding;
+  /** A new key for the stochastic stream (its position restarts at 0). Default: keep the stream. */
+  seed?: number;
+  /** Bits per stochastic decision (1..32). Default: keep. */
+  randomBits?: number;
+}
+
 export class Parameter extends Variable {
-  readonly format: ElementFormat | TensorFormat | undefined;
-  readonly rounding: Rounding;
-  readonly randomBits: number;
   /** Number of `assign` calls so far. */
   updates = 0;
-  private readonly stream: RandomStream;
+  private storedFormat: ElementFormat | TensorFormat | undefined;
+  private writeRounding: Rounding;
+  private bitsPerDecision: number;
+  private stream: RandomStream;
 
   constructor(value: Tensor, options: ParameterOptions = {}) {
     if (!(value instanceof Tensor) || value.dtype !== 'float32') {
       throw new ArgumentError('parameter', 'value', value instanceof Tensor ? `${value.dtype} tensor` : value, 'a float32 Tensor');
     }
     super(value, { requiresGrad: options.requiresGrad ?? true, name: options.name });
-    const format = options.format;
-    if (format !== undefined && (format === null || typeof format !== 'object' || typeof format.quantize !== 'function')) {
-      throw new ArgumentError('parameter', 'format', format, 'a format from @lowbit/formats (parseFormat(...), floatFormat(...), ...)');
-    }
-    const rounding = options.rounding ?? 'nearest-even';
-    if (!ROUNDINGS.includes(rounding)) throw new ArgumentError('parameter', 'rounding', rounding, ROUNDINGS.join(', '));
-    const randomBits = options.randomBits ?? 32;
-    if (!Number.isInteger(randomBits) || randomBits < 1 || randomBits > 32) {
-      throw new ArgumentError('parameter', 'randomBits', randomBits, 'an integer 1..32');
-    }
+    const format = checkFormat('parameter', options.format);
+    const rounding = checkRounding('parameter', options.rounding ?? 'nearest-even');
+    const randomBits = checkRandomBits('parameter', options.randomBits ?? 32);
     const seed = checkSeed('parameter', 'seed', options.seed ?? (options.name === undefined ? 0 : hashLabel(options.name)));
-    this.format = format;
-    this.rounding = rounding;
-    this.randomBits = randomBits;
+    this.storedFormat = format;
+    this.writeRounding = rounding;
+    this.bitsPerDecision = randomBits;
     this.stream = new RandomStream(deriveSeed(seed, 'parameter'));
     if (format !== undefined) this.current = this.roundIntoFormat(value, rounding);
+  }
+
+  /** The format the values are stored in (undefined: float32, a master copy). */
+  get format(): ElementFormat | TensorFormat | undefined {
+    return this.storedFormat;
+  }
+
+  /** Rounding of every write into the format. */
+  get rounding(): Rounding {
+    return this.writeRounding;
+  }
+
+  /** Bits per stochastic rounding decision. */
+  get randomBits(): number {
+    return this.bitsPerDecision;
+  }
+
+  /**
+   * Changes the storage format in place, for precision controllers (RCT adds or drops a bit of a
+   * layer during training) and for converting a float32 model to stored weights after it was
+   * built. The current value is rounded into the new format (with `rounding`, drawing from the
+   * stream when stochastic: widening a fixed-point format by one fraction bit is exact, narrowing
+   * it loses what the coarser step cannot hold); `undefined` makes it a float32 parameter again.
+   * The gradient and `updates` are kept: this is not an update. Graphs built before still hold the
+   * old value.
+   */
+  setFormat(format: ElementFormat | TensorFormat | undefined, options: SetFormatOptions = {}): void {
+    if (options === null || typeof options !== 'object') throw new ArgumentError('setFormat', 'options', options, '{ rounding?, seed?, randomBits? }');
+    const checked = checkFormat('setFormat', format);
+    const rounding = checkRounding('setFormat', options.rounding ?? this.writeRounding);
+    const randomBits = checkRandomBits('setFormat', options.randomBits ?? this.bitsPerDecision);
+    const stream = options.seed === undefined ? this.stream : new RandomStream(deriveSeed(checkSeed('setFormat', 'seed', options.seed), 'parameter'));
+    this.storedFormat = checked;
+    this.writeRounding = rounding;
+    this.bitsPerDecision = randomBits;
+    this.stream = stream;
+    if (checked !== undefined) this.current = this.roundIntoFormat(this.current, rounding);
   }
 
   /**
@@ -80,9 +119,8 @@ export class Parameter extends Variable {
         [this.shape, next.shape],
       );
     }
-    const rounding = options?.rounding ?? this.rounding;
-    if (!ROUNDINGS.includes(rounding)) throw new ArgumentError('assign', 'rounding', rounding, ROUNDINGS.join(', '));
-    this.current = this.format === undefined ? next : this.roundIntoFormat(next, rounding);
+    const rounding = checkRounding('assign', options?.rounding ?? this.writeRounding);
+    this.current = this.storedFormat === undefined ? next : this.roundIntoFormat(next, rounding);
     this.updates++;
   }
 
@@ -104,8 +142,25 @@ export class Parameter extends Variable {
 
   private roundIntoFormat(value: Tensor, rounding: Rounding): Tensor {
     const offset = rounding === 'stochastic' ? this.stream.take(value.size) : 0;
-    return quantize(value, this.format as ElementFormat | TensorFormat, { rounding, seed: this.stream.seed, offset, randomBits: this.randomBits });
+    return quantize(value, this.storedFormat as ElementFormat | TensorFormat, { rounding, seed: this.stream.seed, offset, randomBits: this.bitsPerDecision });
   }
+}
+
+function checkFormat(op: string, format: unknown): ElementFormat | TensorFormat | undefined {
+  if (format !== undefined && (format === null || typeof format !== 'object' || typeof (format as { quantize?: unknown }).quantize !== 'function')) {
+    throw new ArgumentError(op, 'format', format, 'a format from @lowbit/formats (parseFormat(...), floatFormat(...), ...)');
+  }
+  return format as ElementFormat | TensorFormat | undefined;
+}
+
+function checkRounding(op: string, rounding: Rounding): Rounding {
+  if (!ROUNDINGS.includes(rounding)) throw new ArgumentError(op, 'rounding', rounding, ROUNDINGS.join(', '));
+  return rounding;
+}
+
+function checkRandomBits(op: string, randomBits: number): number {
+  if (!Number.isInteger(randomBits) || randomBits < 1 || randomBits > 32) throw new ArgumentError(op, 'randomBits', randomBits, 'an integer 1..32');
+  return randomBits;
 }
 
 /** A trainable leaf: `parameter(tensor, { name, format })`. See Parameter. */

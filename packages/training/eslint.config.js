@@ -1,0 +1,3 @@
+import { lowbitEslintConfig } from '@lowbit/config/eslint';
+
+export default lowbitEslintConfig();

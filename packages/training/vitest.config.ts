@@ -1,0 +1,3 @@
+import { lowbitVitestConfig } from '@lowbit/config/vitest';
+
+export default lowbitVitestConfig();
