@@ -3,7 +3,7 @@
 // every source file, so `pnpm test` and `pnpm bench` can run it first at no cost.
 // Flags (shared/wasm-notes.md): SIMD128 and threads, the memory imported from the host and shared
 // between the worker threads, at most 65536 pages (4 GiB, the wasm32 limit).
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,10 +27,13 @@ if (!force && modified(output) > newestSource) {
 }
 
 mkdirSync(dirname(output), { recursive: true });
+// Compile to a temporary file and rename: turbo may run this from two tasks at once (this package's
+// test and a dependent's build), and a reader must never see a half-written module.
+const temporary = `${output}.${process.pid}.tmp`;
 const { default: asc } = await import('assemblyscript/asc');
 const { error, stderr } = await asc.main([
   join(root, 'assembly', 'index.ts'),
-  '--outFile', output,
+  '--outFile', temporary,
   '--optimizeLevel', '3',
   '--shrinkLevel', '0',
   '--noAssert',
@@ -44,8 +47,10 @@ const { error, stderr } = await asc.main([
   '--use', 'abort=',
 ]);
 if (error) {
+  rmSync(temporary, { force: true });
   console.error(stderr.toString());
   console.error(`build-wasm: ${error.message}`);
   process.exit(1);
 }
+renameSync(temporary, output);
 console.log(`wrote ${output} (${statSync(output).size} bytes)`);
