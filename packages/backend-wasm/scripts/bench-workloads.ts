@@ -1,15 +1,21 @@
 /**
  * Workloads of scripts/bench.ts, written against the `Backend` interface so that the reference
- * backend and the wasm backend run exactly the same work in one process (the same definitions as
- * @lowbit/tensor's src/reference/*.workloads.ts, which that package does not export).
+ * backend and the wasm backend run exactly the same work in one process: the GEMM and ResNet-18
+ * convolution workloads are @lowbit/tensor's (exported from `@lowbit/tensor/testing`), renamed.
  *
  * Rates: GEMM and convolution count 2·m·n·k operations (convolution: m = outChannels, n = batch
  * · outHeight · outWidth, k = inChannels · kernelHeight · kernelWidth); quantize counts elements.
  * A measurement is the median of timed runs after warm-up runs.
  */
 import { floatFormat } from '@lowbit/formats';
-import type { Backend, Conv2dAttributes, KernelTensor } from '@lowbit/tensor';
-import { SeededRandom } from '@lowbit/tensor/testing';
+import type { Backend } from '@lowbit/tensor';
+import {
+  convWorkload as sharedConvWorkload, gemmWorkload as sharedGemmWorkload, release, type ConvLayer, type ConvPass,
+} from '@lowbit/tensor/testing';
+
+export {
+  CONV_PASSES, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, spreadValues, type ConvLayer, type ConvPass,
+} from '@lowbit/tensor/testing';
 
 export interface Workload {
   readonly name: string;
@@ -44,98 +50,15 @@ export function measure(workload: Workload, repetitions: number, warmup = 1): Me
   return { name: workload.name, seconds, rate: workload.work / seconds / 1e9, best: workload.work / times[0] / 1e9 };
 }
 
-function upload(backend: Backend, shape: readonly number[], seed: number): KernelTensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return backend.upload(new SeededRandom(seed).values(size), shape, 'float32');
-}
-
-function release(backend: Backend, ...tensors: KernelTensor[]): void {
-  for (const tensor of tensors) backend.dispose?.(tensor);
-}
+/** The shared workload under the name this bench prints. */
+const named = (workload: Workload, name: string): Workload => ({ name, work: workload.work, run: workload.run, release: workload.release });
 
 export function gemmWorkload(backend: Backend, size: number): Workload {
-  const a = upload(backend, [size, size], 1);
-  const b = upload(backend, [size, size], 2);
-  const attributes = { transposeA: false, transposeB: false, outShape: [size, size] };
-  return {
-    name: `${backend.name} gemm ${size}`,
-    work: 2 * size ** 3,
-    run: () => release(backend, backend.kernels.matmul(a, b, attributes)),
-    release: () => release(backend, a, b),
-  };
-}
-
-export interface ConvLayer {
-  readonly name: string;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly size: number;
-  readonly kernel: number;
-  readonly stride: number;
-}
-
-const layer = (name: string, inChannels: number, outChannels: number, size: number, kernel: number, stride: number): ConvLayer => ({
-  name, inChannels, outChannels, size, kernel, stride,
-});
-
-/** Every distinct convolution of ResNet-18 for CIFAR-10 (3x3 stem, four stages, 1x1 shortcuts). */
-export const RESNET18_CIFAR_LAYERS: readonly ConvLayer[] = [
-  layer('stem 3->64 3x3 @32', 3, 64, 32, 3, 1),
-  layer('3x3 64->64 @32', 64, 64, 32, 3, 1),
-  layer('3x3 64->128 s2 @32', 64, 128, 32, 3, 2),
-  layer('1x1 64->128 s2 @32', 64, 128, 32, 1, 2),
-  layer('3x3 128->128 @16', 128, 128, 16, 3, 1),
-  layer('3x3 128->256 s2 @16', 128, 256, 16, 3, 2),
-  layer('1x1 128->256 s2 @16', 128, 256, 16, 1, 2),
-  layer('3x3 256->256 @8', 256, 256, 8, 3, 1),
-  layer('3x3 256->512 s2 @8', 256, 512, 8, 3, 2),
-  layer('1x1 256->512 s2 @8', 256, 512, 8, 1, 2),
-  layer('3x3 512->512 @4', 512, 512, 4, 3, 1),
-];
-
-export type ConvPass = 'forward' | 'backward data' | 'backward filter';
-export const CONV_PASSES: readonly ConvPass[] = ['forward', 'backward data', 'backward filter'];
-
-export function convAttributes(layer: ConvLayer, batch: number): Conv2dAttributes {
-  const padding = layer.kernel === 3 ? 1 : 0;
-  const out = Math.floor((layer.size + 2 * padding - layer.kernel) / layer.stride) + 1;
-  return {
-    stride: [layer.stride, layer.stride],
-    padding: [padding, padding, padding, padding],
-    dilation: [1, 1],
-    groups: 1,
-    inShape: [batch, layer.inChannels, layer.size, layer.size],
-    filterShape: [layer.outChannels, layer.inChannels, layer.kernel, layer.kernel],
-    outShape: [batch, layer.outChannels, out, out],
-  };
-}
-
-export function convFlops(attributes: Conv2dAttributes): number {
-  const [, channels, kernelHeight, kernelWidth] = attributes.filterShape;
-  return 2 * attributes.outShape.reduce((a, b) => a * b, 1) * channels * kernelHeight * kernelWidth;
+  return named(sharedGemmWorkload(backend, size, size, size), `${backend.name} gemm ${size}`);
 }
 
 export function convWorkload(backend: Backend, layer: ConvLayer, pass: ConvPass, batch: number): Workload {
-  const attributes = convAttributes(layer, batch);
-  const x = upload(backend, attributes.inShape, 1);
-  const filter = upload(backend, attributes.filterShape, 2);
-  const dy = upload(backend, attributes.outShape, 3);
-  const { kernels } = backend;
-  const run =
-    pass === 'forward'
-      ? () => release(backend, kernels.conv2d(x, filter, attributes))
-      : pass === 'backward data'
-        ? () => release(backend, kernels.conv2dBackwardData(dy, filter, attributes))
-        : () => release(backend, kernels.conv2dBackwardFilter(x, dy, attributes));
-  return { name: `${backend.name} conv ${layer.name} ${pass}`, work: convFlops(attributes), run, release: () => release(backend, x, filter, dy) };
-}
-
-/** Normal values times 2^e, e uniform in [-12, 8]: about a tenth fall below E4M3's normals. */
-export function spreadValues(length: number, seed: number): Float32Array {
-  const random = new SeededRandom(seed);
-  const values = new Float32Array(length);
-  for (let i = 0; i < length; i++) values[i] = random.normal() * 2 ** random.integer(-12, 8);
-  return values;
+  return named(sharedConvWorkload(backend, layer, pass, batch), `${backend.name} conv ${layer.name} ${pass}`);
 }
 
 export const FLOAT8_E4M3FN = floatFormat({ exponentBits: 4, mantissaBits: 3, specials: 'fn' });

@@ -70,5 +70,11 @@ export function convWorkload(backend: Backend, layer: ConvLayer, pass: ConvPass,
       : pass === 'backward data'
         ? () => release(backend, kernels.conv2dBackwardData(dy, filter, attributes))
         : () => release(backend, kernels.conv2dBackwardFilter(x, dy, attributes));
-  return { name: `${backend.name} conv ${layer.name} ${pass} (batch ${batch})`, work: convFlops(attributes), unit: 'GFLOP/s', run };
+  return {
+    name: `${backend.name} conv ${layer.name} ${pass} (batch ${batch})`,
+    work: convFlops(attributes),
+    unit: 'GFLOP/s',
+    run,
+    release: () => release(backend, x, filter, dy),
+  };
 }

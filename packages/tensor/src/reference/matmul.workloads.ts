@@ -21,6 +21,8 @@ export interface Workload {
   readonly unit: RateUnit;
   /** One run. Inputs are prepared when the workload is created; results are released. */
   run(): void;
+  /** Frees the inputs once the workload is done with (`measure` and the benches leave them). */
+  release?(): void;
 }
 
 export interface Measurement {
@@ -103,6 +105,7 @@ export function gemmWorkload(backend: Backend, m: number, n: number, k: number):
     work: 2 * m * n * k,
     unit: 'GFLOP/s',
     run: () => release(backend, backend.kernels.matmul(a, b, attributes)),
+    release: () => release(backend, a, b),
   };
 }
 
@@ -131,7 +134,7 @@ export function naiveGemmWorkload(size: number): Workload {
   };
 }
 
-/** Frees a kernel result on backends that manage their own memory. */
-export function release(backend: Backend, tensor: KernelTensor): void {
-  backend.dispose?.(tensor);
+/** Frees kernel tensors on backends that manage their own memory. */
+export function release(backend: Backend, ...tensors: KernelTensor[]): void {
+  for (const tensor of tensors) backend.dispose?.(tensor);
 }

@@ -26,3 +26,9 @@ export {
 export type { Expected, Tolerance } from './assert.js';
 export { SeededRandom, seedFromName } from './random.js';
 export * as nd from './nd.js';
+// Benchmark workloads (plain functions, no runner): other backends measure the very same work.
+export { gemmWorkload, randomTensor, release } from '../reference/matmul.workloads.js';
+export type { RateUnit, Workload } from '../reference/matmul.workloads.js';
+export { RESNET18_CIFAR_LAYERS, CONV_PASSES, convAttributes, convFlops, convWorkload } from '../reference/conv.workloads.js';
+export type { ConvLayer, ConvPass } from '../reference/conv.workloads.js';
+export { spreadValues } from '../reference/quantize.workloads.js';
