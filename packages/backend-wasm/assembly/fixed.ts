@@ -6,16 +6,17 @@
  * trunc. The final `+ 0` turns -0 into +0 (a two's complement integer has no -0).
  * Wrapping overflow is rare in training and stays in JavaScript (src/kernels/quantize.ts).
  */
-import { QUANTIZE_UNIT } from './quantize';
+import {
+  QUANTIZE_UNIT,
+  R_NEAREST_AWAY,
+  R_NEAREST_EVEN,
+  R_ODD,
+  R_STOCHASTIC,
+  R_TOWARD_NEGATIVE,
+  R_TOWARD_POSITIVE,
+  R_TOWARD_ZERO,
+} from './quantize';
 import { claim } from './schedule';
-
-const R_NEAREST_EVEN = 0;
-const R_NEAREST_AWAY = 1;
-const R_TOWARD_ZERO = 2;
-const R_TOWARD_POSITIVE = 3;
-const R_TOWARD_NEGATIVE = 4;
-const R_ODD = 5;
-const R_STOCHASTIC = 6;
 
 // Job layout: i32 words 0..7, then f64 values from byte 64.
 const COUNT = 0;

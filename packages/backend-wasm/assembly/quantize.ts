@@ -34,13 +34,13 @@ import { quantizeScalar } from './quantize-scalar';
 export { quantizeScalar };
 
 // Roundings (the SIMD loop is specialised per rounding, i.e. per (positive, negative) mode pair).
-const R_NEAREST_EVEN = 0;
-const R_NEAREST_AWAY = 1;
-const R_TOWARD_ZERO = 2;
-const R_TOWARD_POSITIVE = 3;
-const R_TOWARD_NEGATIVE = 4;
-const R_ODD = 5;
-const R_STOCHASTIC = 6;
+export const R_NEAREST_EVEN = 0;
+export const R_NEAREST_AWAY = 1;
+export const R_TOWARD_ZERO = 2;
+export const R_TOWARD_POSITIVE = 3;
+export const R_TOWARD_NEGATIVE = 4;
+export const R_ODD = 5;
+export const R_STOCHASTIC = 6;
 
 // Job layout (i32 words), written by src/kernels/quantize.ts.
 export const COUNT = 0;

@@ -15,7 +15,8 @@ export {
 } from './scaled/index.js';
 export { blockFormat, MX_FORMAT_NAMES, type BlockFormat, type BlockFormatOptions, type BlockSpec, type MxFormatName } from './block/index.js';
 export { MX_FORMATS, mxFormat, tensorFormatFromName, tensorFormatFromSpec } from './block/names.js';
-export { randomUint32, fillRandomUint32 } from './random.js';
+// The generator behind stochastic rounding (decision 0004), exported so other backends reproduce it.
+export { randomUint32, fillRandomUint32, mix32, streamKey, bitsAt, forEachRandomRun, type StreamKey, type RandomRunVisitor } from './random.js';
 export { formatFromSpec } from './from-spec.js';
 export {
   analyze,

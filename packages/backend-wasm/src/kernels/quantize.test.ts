@@ -1,7 +1,6 @@
-import { binaryFormat, fixedPointFormat, floatFormat, parseFormat, randomUint32, ROUNDINGS, type ElementFormat, type Rounding } from '@lowbit/formats';
+import { binaryFormat, fixedPointFormat, floatFormat, mix32, parseFormat, randomUint32, ROUNDINGS, streamKey, type ElementFormat, type Rounding } from '@lowbit/formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wasmBackend } from '../backend.js';
-import { streamKey, mix32 } from './quantize.js';
 
 // Bit-exactness of the wasm quantize against @lowbit/formats, beyond the conformance cases: every
 // top-16-bit pattern of float32 (every sign, exponent and leading mantissa bits) with four low
@@ -102,7 +101,7 @@ describe('wasm quantize equals @lowbit/formats bit for bit (262144 patterns per 
 describe('the generator keys match formats', () => {
   it('bits of (seed, counter) equal randomUint32', () => {
     for (const [seed, counter] of [[0, 0], [1, 5], [2 ** 40 + 3, 2 ** 35 + 7], [123, 2 ** 32 - 1]]) {
-      const [first, second] = streamKey(seed, Math.floor(counter / 2 ** 32));
+      const { first, second } = streamKey(seed, Math.floor(counter / 2 ** 32));
       expect(mix32(mix32((counter >>> 0) ^ first) ^ second)).toBe(randomUint32(seed, counter));
     }
   });

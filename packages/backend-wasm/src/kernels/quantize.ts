@@ -10,7 +10,7 @@
  * stream keys of the counter-based generator (formats' src/random.ts, checked against
  * randomUint32).
  */
-import { fixedPointFormat, type BinarySpec, type ElementFormat, type FixedPointSpec, type FloatSpec, type Rounding, type TensorFormat } from '@lowbit/formats';
+import { fixedPointFormat, forEachRandomRun, type BinarySpec, type ElementFormat, type FixedPointSpec, type FloatSpec, type Rounding, type TensorFormat } from '@lowbit/formats';
 import type { QuantizeAttributes } from '@lowbit/tensor';
 import type { Runtime } from '../runtime.js';
 import type { Storage, WasmTensor } from '../storage.js';
@@ -41,7 +41,6 @@ const ODD = 4;
 const INFINITY_BITS = 0x7f800000;
 const NAN_BITS = 0x7fc00000;
 const SIGN_BIT = 0x80000000;
-const TWO_32 = 4294967296;
 /** Elements below which quantize stays on one thread. */
 const ELEMENTS_PER_PART = 1 << 16;
 
@@ -57,24 +56,6 @@ function pow2Bits(exponent: number): number {
   if (exponent >= -126) return (exponent + 127) << 23;
   if (exponent >= -149) return 1 << (exponent + 149);
   return 0;
-}
-
-/** formats' mix32. */
-export function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x21f0aaad);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x735a2d97);
-  x ^= x >>> 15;
-  return x >>> 0;
-}
-
-/** formats' streamKey: the generator's keys for 2^32 consecutive counters. */
-export function streamKey(seed: number, counterHigh: number): [first: number, second: number] {
-  const seedLow = seed >>> 0;
-  const seedHigh = Math.floor(seed / TWO_32) >>> 0;
-  const first = mix32(seedLow ^ mix32(seedHigh ^ 0x6a09e667) ^ Math.imul(counterHigh, 0x9e3779b9));
-  return [first, mix32(first ^ 0xbb67ae85)];
 }
 
 /** The words of the float job from word 3 on (assembly/quantize.ts), for one format and rounding. */
@@ -222,18 +203,12 @@ export class QuantizeKernels {
     writeJob: (count: number, input: number, output: number, first: number, second: number, counterBase: number) => void,
   ): WasmTensor {
     const out = this.storage.allocate(x.shape);
-    const length = x.handle.length;
-    let start = 0;
-    while (start < length) {
-      const counter = offset + start;
-      const high = Math.floor(counter / TWO_32);
-      const low = counter - high * TWO_32;
-      const count = Math.min(length - start, TWO_32 - low);
-      const [first, second] = streamKey(seed, high);
+    // Element i uses counter offset + i; a run shares one stream key (formats' walk of the counters).
+    forEachRandomRun(seed, offset, x.handle.length, (start, end, first, second, low) => {
+      const count = end - start;
       writeJob(count, x.handle.address + start * 4, out.handle.address + start * 4, first, second, low | 0);
       this.runtime.run(task, this.runtime.partsFor(count, ELEMENTS_PER_PART));
-      start += count;
-    }
+    });
     return out;
   }
 }
