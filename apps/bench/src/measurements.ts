@@ -1,41 +1,10 @@
 /**
- * Measurements that every training experiment records: a modelled training memory (the sum of
- * what a real low-precision trainer would hold: stored weights, optimizer state, activations kept
- * for backward) and per-point value histograms against the representable range of the formats.
+ * Per-point value histograms against the representable range of the formats, recorded by every
+ * training experiment (memory and energy come from @lowbit/training's reports).
  */
 import { parseFormat, type NumberFormat } from '@lowbit/formats';
-
 import { quantizationStatistics, type Module } from '@lowbit/nn';
-import { countParameters, summary } from '@lowbit/models';
 import type { ValueHistogram } from './results/types.js';
-
-export interface TrainingMemory {
-  /** Float32 master weights (4 bytes per parameter). */
-  masterWeightBytes: number;
-  /** The forward copy of the weights in their low-precision format (0 for float32 runs). */
-  quantizedWeightBytes: number;
-  optimizerStateBytes: number;
-  /** Layer outputs of one batch kept for backward, at the activation format's bits. */
-  activationBytes: number;
-  totalBytes: number;
-}
-
-export function trainingMemory(options: { model: Module; inputShape: readonly number[]; batchSize: number; weightBits: number | null; activationBits: number; optimizerStateBytes: number }): TrainingMemory {
-  const parameters = countParameters(options.model).total;
-  const modelSummary = summary(options.model, options.inputShape);
-  let activationValues = 0;
-  for (const layer of modelSummary.layers) if (layer.outputShape !== undefined) activationValues += layer.outputShape.reduce((product: number, size: number) => product * size, 1);
-  const masterWeightBytes = 4 * parameters;
-  const quantizedWeightBytes = options.weightBits === null ? 0 : Math.ceil((parameters * options.weightBits) / 8);
-  const activationBytes = Math.ceil((activationValues * options.batchSize * options.activationBits) / 8);
-  return {
-    masterWeightBytes,
-    quantizedWeightBytes,
-    optimizerStateBytes: options.optimizerStateBytes,
-    activationBytes,
-    totalBytes: masterWeightBytes + quantizedWeightBytes + options.optimizerStateBytes + activationBytes,
-  };
-}
 
 /** log2 of the smallest positive and the largest finite value of a format, moved by an exponent offset (values are multiplied by 2^offset before rounding). */
 export function representableExponents(format: NumberFormat, offset = 0): { minExponent: number; maxExponent: number } | null {

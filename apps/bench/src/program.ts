@@ -31,6 +31,13 @@ function parseJsonPath(value: string): string {
   return value;
 }
 
+function parseDirectory(option: string) {
+  return (value: string): string => {
+    if (!existsSync(value) || !statSync(value).isDirectory()) throw new InvalidArgumentError(new BenchUsageError(option, value, 'an existing folder', 'see `pnpm bench run --help` for how to download CIFAR-10').message);
+    return value;
+  };
+}
+
 function parseHtmlPath(value: string): string {
   if (!/\.html?$/i.test(value)) throw new InvalidArgumentError(new BenchUsageError('--out', value, 'a path ending in .html').message);
   return value;
@@ -52,10 +59,12 @@ export function createProgram(options: ProgramOptions = {}): Command {
     .option('--seed <n>', 'seed of data order, weights and stochastic rounding', parseInteger('--seed', 0, 2 ** 32 - 1), 1)
     .option('--threads <n>', 'worker threads of the wasm backend (default: every core)', parseInteger('--threads', 1, 256))
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['wasm', 'reference']).default('wasm'))
-    .action(async (experiment: string, flags: { quick: boolean; out?: string; seed: number; threads?: number; backend: 'wasm' | 'reference' }) => {
+    .option('--epochs <n>', "override the experiment's number of epochs", parseInteger('--epochs', 1, 10_000))
+    .option('--cifar10 <dir>', 'folder of the CIFAR-10 binary batches (default: $LOWBIT_CIFAR10_DIR; without it CIFAR experiments train on padded Fashion-MNIST, labelled as such)', parseDirectory('--cifar10'))
+    .action(async (experiment: string, flags: { quick: boolean; out?: string; seed: number; threads?: number; backend: 'wasm' | 'reference'; epochs?: number; cifar10?: string }) => {
       findExperiment(experiment); // unknown names fail before any work, listing the valid ones
       const progress = createProgress(options.progress);
-      const outcome = await runExperiment({ experiment, quick: flags.quick, seed: flags.seed, threads: flags.threads, backend: flags.backend, out: flags.out, directory: options.directory, progress });
+      const outcome = await runExperiment({ experiment, quick: flags.quick, seed: flags.seed, threads: flags.threads, backend: flags.backend, out: flags.out, directory: options.directory, progress, epochs: flags.epochs, cifar10Directory: flags.cifar10 });
       const { environment } = outcome.document;
       write(`\n${outcome.document.experiment} on ${environment.backend} (${environment.threads} thread${environment.threads === 1 ? '' : 's'}), ${outcome.document.wallSeconds.toFixed(1)} s\n`);
       for (const note of outcome.document.notes ?? []) write(`note: ${note}\n`);

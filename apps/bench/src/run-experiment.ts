@@ -17,6 +17,8 @@ export interface RunExperimentOptions {
   /** Where results/ goes without --out. Default: the current directory. */
   directory?: string;
   progress: Progress;
+  cifar10Directory?: string;
+  epochs?: number;
 }
 
 export interface RunExperimentOutcome {
@@ -32,10 +34,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   if (backend.fallbackReason !== undefined) options.progress.log(`wasm backend unavailable, using the reference backend: ${backend.fallbackReason}`);
   const environment = collectEnvironment({ threads: backend.threads, backend: backend.name });
   const started = performance.now();
-  const outcome = await experiment.run({ quick: options.quick, seed: options.seed, progress: options.progress, backend });
+  const outcome = await experiment.run({ quick: options.quick, seed: options.seed, progress: options.progress, backend, cifar10Directory: options.cifar10Directory, epochs: options.epochs });
   const document: ResultsDocument = {
     experiment: experiment.name,
-    config: { ...outcome.config, quick: options.quick, seed: options.seed },
+    config: { ...outcome.config, quick: options.quick, seed: options.seed, ...(options.epochs === undefined ? {} : { epochsOverride: options.epochs }) },
     environment,
     runs: outcome.runs,
     ...(outcome.benchmarks === undefined ? {} : { benchmarks: outcome.benchmarks }),

@@ -10,9 +10,10 @@ import type { LayerQuantization, QuantizationPlan } from '@lowbit/nn';
 import { lenet5 } from '@lowbit/models';
 import { sgd } from '@lowbit/optim';
 import { formatBytes, formatPercent, formatTable } from '../table.js';
-import { loadMnistSubset, trainVariant, type TrainingVariant } from './mnist-training.js';
+import { loadImageData, describeData } from '../training/data.js';
+import { trainRun } from '../training/train-run.js';
 import type { RunResult } from '../results/types.js';
-import type { Experiment, ExperimentContext, ExperimentOutcome } from './types.js';
+import { sizedConfig, type Experiment, type ExperimentContext, type ExperimentOutcome } from './types.js';
 
 export interface QuickConfig {
   model: 'lenet5';
@@ -48,7 +49,15 @@ export const quickSmokeConfig: QuickConfig = { ...quickConfig, trainSamples: 512
 /** The custom 8-bit float: E4M3 without NaN/Inf codes (all 256 codes are numbers), saturating; its range moves with the offset. */
 export const customOffsetFormat = floatFormat({ exponentBits: 4, mantissaBits: 3, specials: 'finite', overflow: 'saturate' });
 
-export function quickVariants(config: QuickConfig): TrainingVariant[] {
+export interface QuickVariant {
+  name: string;
+  description: string;
+  /** Format names by role, recorded in the results. */
+  formats: Record<string, string>;
+  plan: QuantizationPlan | undefined;
+}
+
+export function quickVariants(config: QuickConfig): QuickVariant[] {
   const e4m3 = parseFormat('float8_e4m3fn');
   const e5m2 = parseFormat('float8_e5m2');
   const histogram = { histogram: true } as const;
@@ -67,52 +76,47 @@ export function quickVariants(config: QuickConfig): TrainingVariant[] {
   } as LayerQuantization;
   const offsetLabel = `${customOffsetFormat.name}+dynamic-offset(every ${config.offsetEvery}, margin ${config.offsetMargin})`;
   return [
-    { name: 'float32', description: 'float32 everywhere (baseline)', formats: { weights: 'float32', activations: 'float32', errors: 'float32', weightGradients: 'float32', master: 'float32' }, plan: undefined, weightBits: null, activationBits: 32 },
+    { name: 'float32', description: 'float32 everywhere (baseline)', formats: { weights: 'float32', activations: 'float32', errors: 'float32', weightGradients: 'float32', master: 'float32' }, plan: undefined },
     {
       name: 'ocp-fp8',
       description: 'OCP FP8: E4M3 weights and layer inputs forward, E5M2 errors and weight gradients backward, float32 master weights, no scaling',
       formats: { weights: e4m3.name, activations: e4m3.name, errors: e5m2.name, weightGradients: e5m2.name, master: 'float32' },
       plan: { layers: ocp } as QuantizationPlan,
-      weightBits: 8,
-      activationBits: 8,
     },
     {
       name: 'custom-fp8-offset',
       description: 'custom 8-bit float E4M3 (finite, saturating) on every role with a per-point dynamic exponent offset, float32 master weights',
       formats: { weights: offsetLabel, activations: offsetLabel, errors: offsetLabel, weightGradients: offsetLabel, master: 'float32' },
       plan: { layers: custom } as QuantizationPlan,
-      weightBits: 8,
-      activationBits: 8,
     },
   ];
 }
 
-export async function runQuick(context: ExperimentContext, config: QuickConfig = context.quick ? quickSmokeConfig : quickConfig): Promise<ExperimentOutcome> {
-  const data = await loadMnistSubset({ trainSamples: config.trainSamples, testSamples: config.testSamples });
+export async function runQuick(context: ExperimentContext, given?: QuickConfig): Promise<ExperimentOutcome> {
+  const config = sizedConfig(context, given ?? (context.quick ? quickSmokeConfig : quickConfig));
+  const data = await loadImageData({ dataset: 'mnist', trainSamples: config.trainSamples, testSamples: config.testSamples, seed: context.seed });
   const runs: RunResult[] = [];
   // One after the other: the runs share the cores, and their wall times are compared.
   for (const variant of quickVariants(config)) {
-    runs.push(
-      await trainVariant({
-      variant,
+    const { run } = await trainRun({
+      ...variant,
       // Same model seed for every variant: the runs differ only in their formats.
-      buildModel: (plan) => lenet5({ seed: context.seed, quantization: plan }),
+      model: lenet5({ seed: context.seed, quantization: variant.plan }),
       optimizer: sgd({ learningRate: config.learningRate, momentum: config.momentum }),
       data,
       epochs: config.epochs,
       batchSize: config.batchSize,
       seed: context.seed,
-      inputShape: [1, 28, 28],
       progress: context.progress,
-      }),
-    );
+    });
+    runs.push(run);
   }
   const baseline = runs[0].testAccuracy;
   const table = formatTable(
-    ['run', 'test accuracy', 'vs float32', 'memory (modelled)', 'wall time'],
+    ['run', 'test accuracy', 'vs float32', 'training memory', 'wall time'],
     runs.map((run) => [run.name, formatPercent(run.testAccuracy), `${run === runs[0] ? '' : (100 * (run.testAccuracy - baseline)).toFixed(2) + ' pp'}`, formatBytes(run.memoryBytes), `${run.wallSeconds.toFixed(1)} s`]),
   );
-  const notes = [`LeNet-5 on MNIST: ${config.trainSamples} training and ${config.testSamples} test images, ${config.epochs} epoch(s)${context.quick ? ' (--quick smoke size: accuracies are not meaningful)' : ''}`];
+  const notes = [`LeNet-5 on ${describeData(data)}, ${config.epochs} epoch(s)${context.quick ? ' (--quick smoke size: accuracies are not meaningful)' : ''}`];
   return { config: { ...config }, runs, notes, table };
 }
 

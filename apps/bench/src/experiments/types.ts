@@ -8,6 +8,10 @@ export interface ExperimentContext {
   progress: Progress;
   /** The backend and threads the run uses, for configs that record them. */
   backend: { name: string; threads: number };
+  /** Folder of the CIFAR-10 binary batches (--cifar10), else the LOWBIT_CIFAR10_DIR environment variable; missing: a padded substitute. */
+  cifar10Directory?: string;
+  /** Overrides the experiment's epochs (--epochs). */
+  epochs?: number;
 }
 
 export interface ExperimentOutcome {
@@ -25,4 +29,9 @@ export interface Experiment {
   /** 'ready' runs; 'not-implemented' is listed but refuses to run (no fake results). */
   status: 'ready' | 'not-implemented';
   run?(context: ExperimentContext): Promise<ExperimentOutcome>;
+}
+
+/** The config an experiment runs with: its own, with the command line's --epochs applied. */
+export function sizedConfig<Config extends { epochs: number }>(context: ExperimentContext, config: Config): Config {
+  return context.epochs === undefined ? config : { ...config, epochs: context.epochs };
 }
