@@ -56,7 +56,7 @@ describe('quick --quick end to end', () => {
     if (check.screenshot !== undefined) writeFileSync(process.env.LOWBIT_REPORT_SCREENSHOT!, check.screenshot);
     expect(check.consoleErrors).toEqual([]);
     expect(check.requests).toEqual([]); // self-contained: nothing from the network
-    expect(check.charts.map((chart) => chart.id).sort()).toEqual(['accuracy-0', 'histogram-0', 'loss-0', 'memory-0', 'speed-0']);
+    expect(check.charts.map((chart) => chart.id).sort()).toEqual(['accuracy-0', 'energy-0', 'histogram-0', 'loss-0', 'memory-0', 'speed-0']);
     for (const chart of check.charts) {
       expect(chart.points, chart.id).toBeGreaterThan(0);
       expect(chart.painted, chart.id).toBe(true);

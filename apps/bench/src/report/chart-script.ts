@@ -42,16 +42,26 @@ export const CHART_SCRIPT = String.raw`
       }) },
       options: { parsing: false, scales: { x: axis('epoch', { type: 'linear', min: 0 }), y: axis('test accuracy (%)') } }
     });
-    var parts = [['masterWeightBytes', 'float32 master weights'], ['quantizedWeightBytes', 'low-precision weights'], ['optimizerStateBytes', 'optimizer state'], ['activationBytes', 'activations for backward']];
-    var haveParts = runs.every(function (run) { return run.statistics && run.statistics.memory; });
+    // Memory parts as @lowbit/training's memoryReport measures them (statistics.memory.totals, bytes).
+    var parts = [['weights', 'weights (as stored)'], ['master', 'float32 master copies'], ['gradients', 'weight gradients'], ['optimizerState', 'optimizer state'], ['activations', 'activations for backward']];
+    var haveParts = runs.every(function (run) { return run.statistics && run.statistics.memory && run.statistics.memory.totals; });
     make('memory-' + index, {
       type: 'bar',
       data: { labels: runs.map(function (run) { return run.name; }),
         datasets: haveParts
-          ? parts.map(function (part, i) { return { label: part[1], backgroundColor: palette[i % palette.length], data: runs.map(function (run) { return run.statistics.memory[part[0]] / 1024; }) }; })
+          ? parts.map(function (part, i) { return { label: part[1], backgroundColor: palette[i % palette.length], data: runs.map(function (run) { return run.statistics.memory.totals[part[0]] / 1024; }) }; })
           : [{ label: 'memory', backgroundColor: palette[0], data: runs.map(function (run) { return run.memoryBytes / 1024; }) }] },
       options: { scales: { x: { stacked: true }, y: axis('KiB', { stacked: true }) } }
     });
+    make('energy-' + index, {
+      type: 'bar',
+      data: { labels: runs.map(function (run) { return run.name; }),
+        datasets: [['gemmJoules', 'GEMMs (forward, backward data, backward weights)'], ['parameterMovementJoules', 'parameter movement'], ['optimizerStateMovementJoules', 'optimizer state movement']].map(function (part, i) {
+          return { label: part[1], backgroundColor: palette[(i + 5) % palette.length], data: runs.map(function (run) { return run.statistics.energy ? run.statistics.energy.run[part[0]] : 0; }) };
+        }) },
+      options: { scales: { x: { stacked: true }, y: axis('joules (modelled)', { stacked: true }) } }
+    });
+    drawSeries(index, runs);
     var benchmarks = (doc.benchmarks || []).filter(function (b) { return b.ratio !== null; });
     if (benchmarks.length > 0) {
       make('speed-' + index, {
@@ -70,6 +80,26 @@ export const CHART_SCRIPT = String.raw`
     }
     setupHistograms(index, runs);
   });
+
+  // Series with the same chart title share a chart; each run's line is named "<run> <label>".
+  function drawSeries(index, runs) {
+    var charts = [];
+    runs.forEach(function (run) { (run.series || []).forEach(function (s) { if (charts.indexOf(s.chart) < 0) charts.push(s.chart); }); });
+    charts.forEach(function (title, k) {
+      var lines = [], xLabel = '', yLabel = '';
+      runs.forEach(function (run) {
+        (run.series || []).forEach(function (s) {
+          if (s.chart !== title) return;
+          xLabel = s.xLabel; yLabel = s.yLabel;
+          var color = palette[lines.length % palette.length];
+          lines.push({ label: run.name + (s.label ? ' ' + s.label : ''), borderColor: color, backgroundColor: color, pointRadius: 0, stepped: false,
+            data: s.points.map(function (p) { return { x: p[0], y: p[1] }; }) });
+        });
+      });
+      make('series-' + index + '-' + k, { type: 'line', data: { datasets: lines },
+        options: { parsing: false, scales: { x: axis(xLabel, { type: 'linear' }), y: axis(yLabel) } } });
+    });
+  }
 
   function setupHistograms(index, runs) {
     var runSelect = document.getElementById('histogram-run-' + index);

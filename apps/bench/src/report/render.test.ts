@@ -15,6 +15,17 @@ describe('HTML report', () => {
     expect(html).toContain('<canvas id="histogram-0">');
   });
 
+  it('draws one chart per series title, and an energy chart only when every run has an energy report', () => {
+    const document = sampleDocument();
+    const html = renderReport({ results: [{ file: 'rct.json', document }] });
+    expect(html).toContain('<canvas id="series-0-0">');
+    expect(html).toContain('<figcaption>bit width per layer</figcaption>');
+    expect(html).not.toContain('<canvas id="series-0-1">');
+    expect(html).not.toContain('<canvas id="energy-0">');
+    for (const run of document.runs) run.statistics.energy = { run: { gemmJoules: 1, parameterMovementJoules: 0.5, optimizerStateMovementJoules: 0.1 } };
+    expect(renderReport({ results: [{ file: 'rct.json', document }] })).toContain('<canvas id="energy-0">');
+  });
+
   it('escapes names in tables and in the embedded JSON', () => {
     const document = sampleDocument();
     document.runs[0].name = '</script><b>x</b>';

@@ -52,17 +52,29 @@ function environmentLine(document: ResultsDocument): string {
   return `${escapeHtml(e.machine.cpuModel)}, ${e.machine.cores} cores, ${formatBytes(e.machine.memoryBytes)}; backend ${escapeHtml(e.backend)} with ${e.threads} thread(s); Node ${escapeHtml(e.node)}; commit <code>${escapeHtml(e.commit?.slice(0, 12) ?? 'unknown')}</code>; started ${escapeHtml(e.startedAt)}; ${document.wallSeconds.toFixed(1)} s in all`;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object';
+
+/** The distinct chart titles of the runs' series, in first-seen order (the chart script walks them the same way). */
+export function seriesCharts(document: ResultsDocument): string[] {
+  const charts: string[] = [];
+  for (const run of document.runs) for (const series of run.series ?? []) if (!charts.includes(series.chart)) charts.push(series.chart);
+  return charts;
+}
+
 function section(result: LoadedResults, index: number): string {
   const { document } = result;
   const notes = (document.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
   const hasHistograms = document.runs.some((run) => (run.histograms ?? []).length > 0);
   const hasRuns = document.runs.length > 0;
+  const hasEnergy = hasRuns && document.runs.every((run) => isRecord(run.statistics.energy));
   // A document without training runs (micro) gets only its speed chart: no empty axes.
   const charts = [
     !hasRuns ? '' : `<figure><canvas id="loss-${index}"></canvas><figcaption>Training loss per run (mean over slices of an epoch)</figcaption></figure>`,
     !hasRuns ? '' : `<figure><canvas id="accuracy-${index}"></canvas><figcaption>Test accuracy per epoch, by format</figcaption></figure>`,
     !hasRuns ? '' : `<figure><canvas id="memory-${index}"></canvas><figcaption>Training memory by part (modelled)</figcaption></figure>`,
+    !hasEnergy ? '' : `<figure><canvas id="energy-${index}"></canvas><figcaption>Modelled energy of the run (Horowitz 45 nm table): GEMMs and parameter movement</figcaption></figure>`,
     `<figure><canvas id="speed-${index}"></canvas><figcaption>${document.benchmarks?.length ? 'Speed ratios against this project' : 'Wall time per run'}</figcaption></figure>`,
+    ...seriesCharts(document).map((chart, k) => `<figure><canvas id="series-${index}-${k}"></canvas><figcaption>${escapeHtml(chart)}</figcaption></figure>`),
   ];
   const histograms = hasHistograms
     ? `<h3>Value histograms against representable ranges</h3><p>Pick a run and a quantization point: bars count values by floor(log2 |v|); orange bars lie outside the format's range (they overflow or flush to zero).</p><div class="controls"><select id="histogram-run-${index}"></select> <select id="histogram-point-${index}"></select></div><figure class="wide"><canvas id="histogram-${index}"></canvas></figure>`
@@ -92,7 +104,7 @@ export function renderReport(options: { results: readonly LoadedResults[]; title
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<p>${options.results.length} results file(s). Accuracies are test-set fractions; memory is the modelled training memory (weights, optimizer state, activations kept for backward).</p>
+<p>${options.results.length} results file(s). Accuracies are test-set fractions; memory is the training memory measured from the stored bits (weights, master copies, gradients, optimizer state, activations kept for backward).</p>
 ${options.results.map(section).join('\n')}
 <script type="application/json" id="lowbit-results">${scriptJson(data)}</script>
 <script>${chartLibrarySource()}</script>

@@ -84,6 +84,20 @@ export const resultsSchema = {
           curves: { type: 'object', required: ['steps'], properties: { steps: { type: 'array', items: curvePoint } } },
           statistics: { type: 'object' },
           histograms: { type: 'array', items: histogram },
+          series: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['chart', 'label', 'xLabel', 'yLabel', 'points'],
+              properties: {
+                chart: { type: 'string', minLength: 1 },
+                label: { type: 'string' },
+                xLabel: { type: 'string' },
+                yLabel: { type: 'string' },
+                points: { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: finiteNumber } },
+              },
+            },
+          },
         },
       },
     },

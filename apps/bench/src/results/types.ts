@@ -31,6 +31,16 @@ export interface ValueHistogram {
   range: { minExponent: number; maxExponent: number } | null;
 }
 
+/** A line of points (per step or per epoch); every series with the same `chart`, across the runs of a file, is drawn on one chart. */
+export interface Series {
+  chart: string;
+  /** The line's name within the chart (the run's name is put in front of it). */
+  label: string;
+  xLabel: string;
+  yLabel: string;
+  points: Array<[number, number]>;
+}
+
 export interface RunResult {
   name: string;
   /** Format names by role ('weights', 'activations', 'errors', 'weightGradients', 'master', ...). */
@@ -44,6 +54,7 @@ export interface RunResult {
   curves: { steps: CurvePoint[] };
   statistics: Record<string, unknown>;
   histograms?: ValueHistogram[];
+  series?: Series[];
 }
 
 export interface BenchmarkResult {
