@@ -33,12 +33,17 @@ export const MUL = 22;
 export const DIV = 23;
 export const MAXIMUM = 24;
 export const MINIMUM = 25;
+/** JavaScript's Math.pow (not C's: pow(±1, ±Inf) and pow(1, NaN) are NaN), in float64, rounded once. */
+export const POW = 26;
 export const EQUAL = 30;
 export const NOT_EQUAL = 31;
 export const LESS = 32;
 export const LESS_EQUAL = 33;
 export const GREATER = 34;
 export const GREATER_EQUAL = 35;
+/** condition != 0 ? a : b, bits copied (so int32 branches too); the condition is float32 or int32. */
+export const WHERE_FLOAT = 40;
+export const WHERE_INT = 41;
 
 // Job layout (i32 words).
 const OP = 0;
@@ -48,9 +53,12 @@ const A = 3;
 const B = 4;
 const LOW = 5;
 const HIGH = 6;
+/** where: the condition (a and b are the branches). */
+const C = 7;
 const SHAPE = 8;
 const A_STRIDES = 16;
 const B_STRIDES = 24;
+const C_STRIDES = 32;
 /** Values per unit of work (a multiple of 4). */
 const UNIT_VALUES = 1 << 14;
 
@@ -105,7 +113,19 @@ const UNIT_VALUES = 1 << 14;
 
 /** Scalar twin of vectorBinary (tails and strided rows): the same IEEE operations. */
 @inline function scalarBinary(op: i32, a: f32, b: f32): f32 {
+  if (op == POW) return jsPow(a, b);
   return f32x4.extract_lane(vectorBinary(op, f32x4.splat(a), f32x4.splat(b)), 0);
+}
+
+/**
+ * Math.pow of the reference backend: musl's pow (AssemblyScript's Math.pow, < 1 ulp in float64)
+ * rounded once to float32, with JavaScript's two departures from C. No SIMD: the table-driven
+ * float64 pow has no vector form, and pow is not hot in training.
+ */
+function jsPow(a: f32, b: f32): f32 {
+  const y = <f64>b;
+  if (y != y || (Math.abs(<f64>a) == 1 && Math.abs(y) == Infinity)) return NaN;
+  return <f32>Math.pow(<f64>a, y);
 }
 
 @inline function unaryRow(op: i32, out: usize, a: usize, count: i32, low: f32, high: f32): void {
@@ -129,7 +149,9 @@ const UNIT_VALUES = 1 << 14;
 
 @inline function binaryRow(op: i32, out: usize, a: usize, aStep: i32, b: usize, bStep: i32, count: i32): void {
   let i = 0;
-  if (aStep == 1 && bStep == 1) {
+  if (op == POW) {
+    // No vector form (see jsPow): the scalar loop below.
+  } else if (aStep == 1 && bStep == 1) {
     for (; i + 4 <= count; i += 4) {
       const offset = <usize>i << 2;
       v128.store(out + offset, vectorBinary(op, v128.load(a + offset), v128.load(b + offset)));
@@ -153,34 +175,63 @@ const UNIT_VALUES = 1 << 14;
   }
 }
 
+/** A vector of 4 consecutive values (step 1) or one value repeated (step 0, a broadcast operand). */
+@inline function lanesOf(address: usize, step: i32, offset: usize): v128 {
+  return step != 0 ? v128.load(address + offset) : v128.load32_splat(address);
+}
+
+/** where: NaN != 0 selects a, -0 == 0 selects b (float32 condition), like the reference. */
+@inline function whereRow(op: i32, out: usize, a: usize, aStep: i32, b: usize, bStep: i32, c: usize, cStep: i32, count: i32): void {
+  let i = 0;
+  if (aStep <= 1 && bStep <= 1 && cStep <= 1) {
+    for (; i + 4 <= count; i += 4) {
+      const offset = <usize>i << 2;
+      const condition = lanesOf(c, cStep, offset);
+      const mask = op == WHERE_INT ? i32x4.ne(condition, i32x4.splat(0)) : f32x4.ne(condition, f32x4.splat(0));
+      v128.store(out + offset, v128.bitselect(lanesOf(a, aStep, offset), lanesOf(b, bStep, offset), mask));
+    }
+  }
+  for (; i < count; i++) {
+    const at = <usize>i << 2;
+    const selected = op == WHERE_INT ? load<i32>(c + at * <usize>cStep) != 0 : load<f32>(c + at * <usize>cStep) != 0;
+    store<i32>(out + at, selected ? load<i32>(a + at * <usize>aStep) : load<i32>(b + at * <usize>bStep));
+  }
+}
+
 /** Rows [first, last) of the job: each row starts at its odometer offsets. */
 @inline function rows(job: usize, op: i32, first: i32, last: i32, innerStart: i32, innerEnd: i32): void {
   const rank = word(job, RANK);
   const inner = word(job, SHAPE + rank - 1);
   const aStep = word(job, A_STRIDES + rank - 1);
   const bStep = word(job, B_STRIDES + rank - 1);
+  const cStep = word(job, C_STRIDES + rank - 1);
   const low = reinterpret<f32>(word(job, LOW));
   const high = reinterpret<f32>(word(job, HIGH));
   const out = <usize>word(job, OUT);
   const a = <usize>word(job, A);
   const b = <usize>word(job, B);
+  const c = <usize>word(job, C);
   for (let row = first; row < last; row++) {
     // Offsets of the row in each operand: the outer axes' indices times their strides.
     let rest = row;
     let aOffset = 0;
     let bOffset = 0;
+    let cOffset = 0;
     for (let axis = rank - 2; axis >= 0; axis--) {
       const size = word(job, SHAPE + axis);
       const index = rest % size;
       rest /= size;
       aOffset += index * word(job, A_STRIDES + axis);
       bOffset += index * word(job, B_STRIDES + axis);
+      cOffset += index * word(job, C_STRIDES + axis);
     }
     const target = out + ((<usize>row * inner + innerStart) << 2);
     const left = a + ((<usize>aOffset + innerStart * aStep) << 2);
+    const right = b + ((<usize>bOffset + innerStart * bStep) << 2);
     const count = innerEnd - innerStart;
     if (op < ADD) unaryRow(op, target, left, count, low, high);
-    else binaryRow(op, target, left, aStep, b + ((<usize>bOffset + innerStart * bStep) << 2), bStep, count);
+    else if (op < WHERE_FLOAT) binaryRow(op, target, left, aStep, right, bStep, count);
+    else whereRow(op, target, left, aStep, right, bStep, c + ((<usize>cOffset + innerStart * cStep) << 2), cStep, count);
   }
 }
 
@@ -228,6 +279,9 @@ export function elementwiseTask(job: usize, part: i32, parts: i32): void {
     case DIV: runOp(job, DIV); break;
     case MAXIMUM: runOp(job, MAXIMUM); break;
     case MINIMUM: runOp(job, MINIMUM); break;
+    case POW: runOp(job, POW); break;
+    case WHERE_FLOAT: runOp(job, WHERE_FLOAT); break;
+    case WHERE_INT: runOp(job, WHERE_INT); break;
     case EQUAL: runOp(job, EQUAL); break;
     case NOT_EQUAL: runOp(job, NOT_EQUAL); break;
     case LESS: runOp(job, LESS); break;

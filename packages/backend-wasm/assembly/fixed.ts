@@ -4,7 +4,8 @@
  * integer n, result n · 2^-F + 0. As there, everything is float64 (f64x2 here): x · 2^F is exact
  * in float64 whatever F, and the rounding functions map exactly onto f64x2 nearest/ceil/floor/
  * trunc. The final `+ 0` turns -0 into +0 (a two's complement integer has no -0).
- * Wrapping overflow is rare in training and stays in JavaScript (src/kernels/quantize.ts).
+ * Wrapping overflow (keep the low wordBits bits of the rounded integer) is rare in training: a
+ * scalar float64 loop, a direct port of formats' quantizeWrapping.
  */
 import {
   QUANTIZE_UNIT,
@@ -16,6 +17,7 @@ import {
   R_TOWARD_POSITIVE,
   R_TOWARD_ZERO,
 } from './quantize';
+import { mix32 } from './quantize';
 import { claim } from './schedule';
 
 // Job layout: i32 words 0..7, then f64 values from byte 64.
@@ -29,6 +31,10 @@ const SECOND = 6;
 const COUNTER_BASE = 7;
 /** The float32 bits formats' JavaScript gives for a NaN input in this rounding (the engine's NaN). */
 const NAN_RESULT = 8;
+/** 1: wrap-around overflow (then SIGNED and WRAP_SHIFT = 32 - wordBits apply). */
+const WRAP = 9;
+const SIGNED = 10;
+const WRAP_SHIFT = 11;
 const SCALE = 64;
 const STEP = 72;
 const LOW = 80;
@@ -124,16 +130,69 @@ const HIGH = 88;
   }
 }
 
+/** formats' roundToInteger: |y| < 2^23 (larger values are integers already); random has randomBits bits. */
+@inline function roundToInteger(y: f64, rounding: i32, random: u32, randomScale: f64): f64 {
+  if (rounding == R_NEAREST_EVEN) return nearest<f64>(y);
+  if (rounding == R_NEAREST_AWAY) return y < 0 ? -Math.floor(0.5 - y) : Math.floor(y + 0.5);
+  if (rounding == R_TOWARD_ZERO) return Math.trunc(y);
+  if (rounding == R_TOWARD_POSITIVE) return Math.ceil(y);
+  if (rounding == R_TOWARD_NEGATIVE) return Math.floor(y);
+  if (rounding == R_ODD) {
+    const floor = Math.floor(y);
+    return y > floor ? <f64>(<i32>floor | 1) : floor;
+  }
+  const magnitude = Math.abs(y);
+  const floor = Math.floor(magnitude);
+  return (y < 0 ? -1 : 1) * (floor + (<f64>random + 1 <= (magnitude - floor) * randomScale ? 1 : 0));
+}
+
+/** One value with wrap-around overflow (float32 bits of the result). */
+@inline function wrapOne(job: usize, x: f32, rounding: i32, random: u32, randomScale: f64): i32 {
+  const step = load<f64>(job + STEP);
+  const y = <f64>x * load<f64>(job + SCALE);
+  // ±Inf has no low bits to keep: it saturates, as in formats.
+  if (y == Infinity) return reinterpret<i32>(<f32>(load<f64>(job + HIGH) * step));
+  if (y == -Infinity) return reinterpret<i32>(<f32>(load<f64>(job + LOW) * step));
+  if (y != y) return word(job, NAN_RESULT);
+  const rounded = Math.abs(y) < 8388608 ? roundToInteger(y, rounding, random, randomScale) : y;
+  // JavaScript's ToInt32: the integer modulo 2^32 (exact in float64 for any integer-valued double).
+  const modulo = rounded - Math.floor(rounded * (1.0 / 4294967296.0)) * 4294967296.0;
+  const shift = word(job, WRAP_SHIFT);
+  const shifted = <i32><u32>modulo << shift;
+  const integer = word(job, SIGNED) != 0 ? <f64>(shifted >> shift) : <f64>(<u32>shifted >>> shift);
+  return reinterpret<i32>(<f32>(integer * step));
+}
+
+function wrapRange(job: usize, rounding: i32, start: i32, end: i32): void {
+  const input = <usize>word(job, INPUT);
+  const output = <usize>word(job, OUTPUT);
+  const randomBits = word(job, RANDOM_BITS);
+  const randomScale = Math.pow(2, <f64>randomBits);
+  const first = <u32>word(job, FIRST);
+  const second = <u32>word(job, SECOND);
+  const counterBase = <u32>word(job, COUNTER_BASE);
+  for (let i = start; i < end; i++) {
+    const offset = <usize>i << 2;
+    const random = rounding == R_STOCHASTIC ? mix32(mix32((counterBase + <u32>i) ^ first) ^ second) >>> <u32>(32 - randomBits) : 0;
+    store<i32>(output + offset, wrapOne(job, load<f32>(input + offset), rounding, random, randomScale));
+  }
+}
+
 /** Thread entry: takes blocks of QUANTIZE_UNIT elements (only the last one has a tail). */
 export function quantizeFixedTask(job: usize, part: i32, parts: i32): void {
   const count = word(job, COUNT);
   const units = (count + QUANTIZE_UNIT - 1) / QUANTIZE_UNIT;
   for (let unit = claim(job, units); unit >= 0; unit = claim(job, units)) {
-    quantizeUnit(job, unit * QUANTIZE_UNIT, min(count, (unit + 1) * QUANTIZE_UNIT));
+    quantizeFixedUnit(job, unit * QUANTIZE_UNIT, min(count, (unit + 1) * QUANTIZE_UNIT));
   }
 }
 
-function quantizeUnit(job: usize, start: i32, end: i32): void {
+/** Elements [start, end) of the job (also called by tensor-format.ts on its own job copy). */
+export function quantizeFixedUnit(job: usize, start: i32, end: i32): void {
+  if (word(job, WRAP) != 0) {
+    wrapRange(job, word(job, ROUNDING), start, end);
+    return;
+  }
   switch (word(job, ROUNDING)) {
     case R_NEAREST_EVEN: quantizeRange(job, R_NEAREST_EVEN, start, end); break;
     case R_NEAREST_AWAY: quantizeRange(job, R_NEAREST_AWAY, start, end); break;

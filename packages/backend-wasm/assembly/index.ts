@@ -10,6 +10,7 @@ export { gemmScratchBytes, gemmTask } from './gemm';
 export { conv2dBackwardDataTask, convBackwardDataScratchBytes } from './conv';
 export { quantizeFloatTask } from './quantize';
 export { quantizeFixedTask } from './fixed';
+export { tensorFormatTask } from './tensor-format';
 export { elementwiseTask } from './elementwise';
 export { reduceTask } from './reduce';
 export { poolTask } from './pool';
@@ -18,4 +19,9 @@ export { copyTask } from './movement';
 /** First byte the host may allocate: after the static data of this module. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** memory.copy of `bytes` bytes: the memory-bound ceiling the benchmark prints next to quantize. */
+export function copyMemory(destination: usize, source: usize, bytes: usize): void {
+  memory.copy(destination, source, bytes);
 }

@@ -11,9 +11,12 @@
  *   Q = 2^lowQuantum, so w = |x| / Q is exact in float32 (two power-of-two factors) and rounding
  *   is to an integer: f32x4.nearest, or floor plus the stochastic test on the fraction w - floor(w),
  *   and the result floor(w) + up times Q is exact again.
- * Stochastic test, as in formats: round up iff (random & top) <u floor(fraction · 2^32) & top, top
- * = the high randomBits bits. The float side compares exactly by splitting both 32-bit integers
- * into 16-bit halves (each exact in float32).
+ * Stochastic test, as in formats: round up iff X = (random & top) <u Y = floor(fraction · 2^32) &
+ * top, top = the high randomBits bits. In the target-normal domain Y = rem << (32 - d) (rem the d
+ * dropped bits, cleared below the top randomBits bits of the fraction), and X <u Y iff Y + ~X
+ * carries out of 32 bits, iff rem + (~X >>> (32 - d)) >= 2^d: so the rounded magnitude is
+ * (a + (2^d - 1) - (X >>> (32 - d))) & ~(2^d - 1), four constant-shift operations. The
+ * small-magnitude domain compares exactly in float32 by splitting both integers into 16-bit halves.
  *
  * "Magic add" nearest-even (shared/wasm-notes.md): y = (|x| + C) - C with C = 2^(q + 23), q the
  * target exponent of the spacing at |x|: one float32 addition rounds at exactly that spacing, ties
@@ -149,7 +152,8 @@ function magicSpecials(job: usize, x: v128, a: v128, result: v128): v128 {
   const randomBits = word(job, RANDOM_BITS);
   const belowMinField = pin(slots + 160, i32x4.splat(word(job, MIN_FIELD) - 1));
   const lowMask = pin(slots + 176, i32x4.splat((1 << fastShift) - 1));
-  const step = pin(slots + 192, i32x4.splat(1 << fastShift));
+  // Stochastic with randomBits < d: the dropped bits formats' comparison cannot see are cleared.
+  const keepMask = pin(slots + 192, i32x4.splat(~((1 << max(0, fastShift - randomBits)) - 1)));
   // Nearest-even: add half - 1 plus the kept lsb (none when mantissaBits = 0: the implicit 1 is odd).
   const addend = pin(slots + 208, i32x4.splat((1 << (fastShift - 1)) - (fastShift == 23 ? 0 : 1)));
   const lsbMask = pin(slots + 224, i32x4.splat(fastShift == 23 ? 0 : 1));
@@ -180,10 +184,14 @@ function magicSpecials(job: usize, x: v128, a: v128, result: v128): v128 {
     let rounded: v128;
     let drawn = i32x4.splat(0);
     if (isInteger<Stochastic>()) {
-      drawn = v128.and(mix(v128.xor(mix(v128.xor(counter, keyFirst), multiplier1, multiplier2), keySecond), multiplier1, multiplier2), top);
-      // Target normal: the dropped bits, left-aligned, are the fraction in 0.32 fixed point.
-      const upFast = i32x4.lt_u(drawn, v128.and(i32x4.shl(a, 32 - fastShift), top));
-      rounded = i32x4.add(v128.andnot(a, lowMask), v128.and(upFast, step));
+      drawn = mix(v128.xor(mix(v128.xor(counter, keyFirst), multiplier1, multiplier2), keySecond), multiplier1, multiplier2);
+      if (!isInteger<AllBits>()) drawn = v128.and(drawn, top);
+      // Target normal: up iff drawn <u (dropped bits << (32 - d)), i.e. iff adding the complement
+      // of drawn's top d bits to the dropped bits carries into the kept ones (see the header): no
+      // comparison, no variable shift. With fewer random bits than d, the dropped bits below
+      // them are cleared first (formats compares them masked to the top randomBits bits).
+      const kept = isInteger<AllBits>() ? a : v128.and(a, keepMask);
+      rounded = v128.andnot(i32x4.sub(i32x4.add(kept, lowMask), i32x4.shr_u(drawn, 32 - fastShift)), lowMask);
       counter = i32x4.add(counter, four);
     } else {
       rounded = v128.andnot(i32x4.add(i32x4.add(a, addend), v128.and(i32x4.shr_u(a, fastShift), lsbMask)), lowMask);

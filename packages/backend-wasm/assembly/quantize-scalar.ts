@@ -5,7 +5,7 @@
  */
 import {
   FAST_LOW_BITS, FAST_SHIFT, INFINITY_NEGATIVE, INFINITY_POSITIVE, LOW_QUANTUM, MANTISSA_BITS, MAX_BITS, MIN_EXPONENT, NEGATIVE_MODE,
-  OVERFLOW_NEGATIVE, OVERFLOW_POSITIVE, POSITIVE_MODE, RANDOM_BITS, SIGNED_ZERO, word,
+  NON_POSITIVE, OVERFLOW_NEGATIVE, OVERFLOW_POSITIVE, POSITIVE_MODE, RANDOM_BITS, SIGNED_ZERO, word,
 } from './quantize';
 
 // Magnitude modes (formats' MagnitudeMode).
@@ -77,3 +77,21 @@ export function quantizeScalar(job: usize, x: i32, bits: u32): i32 {
   return rounded | sign;
 }
 
+
+/**
+ * formats' quantizeE8M0 (ml_dtypes float8_e8m0fnu: unsigned powers of two, no zero) for one
+ * element: ±Inf and NaN give NaN, zero and negative inputs the non-positive result (NaN, or the
+ * smallest value when saturating), magnitudes below the smallest value give it, and under nearest
+ * rounding every float32 subnormal above it gives 2^-126. formats passes no random bits here
+ * (stochastic rounding rounds any inexact value up), and neither do we.
+ */
+export function quantizeE8M0(job: usize, x: i32): i32 {
+  if ((x & 0x7fffffff) >= 0x7f800000) return 0x7fc00000;
+  if (x <= 0) return word(job, NON_POSITIVE);
+  const smallest = pow2Bits(word(job, MIN_EXPONENT));
+  if (x < smallest) return smallest;
+  const mode = word(job, POSITIVE_MODE);
+  if ((mode == NEAREST_EVEN || mode == NEAREST_AWAY) && x < 0x00800000) return x == smallest ? smallest : 0x00800000;
+  const rounded = roundMagnitude(x, shiftFor(job, x), mode, 0, 32);
+  return rounded > word(job, MAX_BITS) ? word(job, OVERFLOW_POSITIVE) : rounded;
+}

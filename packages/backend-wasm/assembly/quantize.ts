@@ -29,7 +29,7 @@
  */
 import { claim } from './schedule';
 import { nearestEvenMagic, nearestEvenOrStochastic } from './quantize-fast';
-import { quantizeScalar } from './quantize-scalar';
+import { quantizeE8M0, quantizeScalar } from './quantize-scalar';
 
 export { quantizeScalar };
 
@@ -82,6 +82,9 @@ export const UP_SCALE_2 = 32;
 export const MAGIC = 33;
 /** Bits of 2^(maxExponent + 1): magnitudes from here on overflow. */
 export const HUGE_BITS = 34;
+/** 1 for e8m0 (quantize-scalar.ts quantizeE8M0), and its result for zero and negative inputs. */
+export const E8M0 = 35;
+export const NON_POSITIVE = 36;
 
 @inline export function word(job: usize, index: i32): i32 {
   return load<i32>(job + (<usize>index << 2));
@@ -222,6 +225,10 @@ function quantizeScalarRange(job: usize, start: i32, end: i32): void {
   const second = <u32>word(job, SECOND);
   const counterBase = <u32>word(job, COUNTER_BASE);
   const stochastic = word(job, ROUNDING) == R_STOCHASTIC;
+  if (word(job, E8M0) != 0) {
+    for (let i = start; i < end; i++) store<i32>(output + (<usize>i << 2), quantizeE8M0(job, load<i32>(input + (<usize>i << 2))));
+    return;
+  }
   for (let i = start; i < end; i++) {
     const offset = <usize>i << 2;
     const bits = stochastic ? mix32(mix32((counterBase + <u32>i) ^ first) ^ second) : 0;
@@ -241,7 +248,8 @@ export function quantizeFloatTask(job: usize, part: i32, parts: i32): void {
   }
 }
 
-function quantizeUnit(job: usize, part: i32, start: i32, end: i32): void {
+/** Elements [start, end) of the job (also called by tensor-format.ts on its own job copy). */
+export function quantizeUnit(job: usize, part: i32, start: i32, end: i32): void {
   if (word(job, SCALAR_ONLY) != 0) {
     quantizeScalarRange(job, start, end);
     return;

@@ -7,10 +7,11 @@
  * · outHeight · outWidth, k = inChannels · kernelHeight · kernelWidth); quantize counts elements.
  * A measurement is the median of timed runs after warm-up runs.
  */
-import { floatFormat } from '@lowbit/formats';
+import { readFileSync } from 'node:fs';
+import { floatFormat, mxFormat, type ElementFormat, type TensorFormat } from '@lowbit/formats';
 import type { Backend } from '@lowbit/tensor';
 import {
-  convWorkload as sharedConvWorkload, gemmWorkload as sharedGemmWorkload, release, type ConvLayer, type ConvPass,
+  convWorkload as sharedConvWorkload, gemmWorkload as sharedGemmWorkload, release, spreadValues, type ConvLayer, type ConvPass,
 } from '@lowbit/tensor/testing';
 
 export {
@@ -62,14 +63,52 @@ export function convWorkload(backend: Backend, layer: ConvLayer, pass: ConvPass,
 }
 
 export const FLOAT8_E4M3FN = floatFormat({ exponentBits: 4, mantissaBits: 3, specials: 'fn' });
+export const MXFP8_E4M3 = mxFormat('mxfp8_e4m3');
 
-export function quantizeWorkload(backend: Backend, rounding: 'nearest-even' | 'stochastic', elements: number, values: Float32Array): Workload {
+export function quantizeWorkload(backend: Backend, rounding: 'nearest-even' | 'stochastic', elements: number, values: Float32Array,
+  format: ElementFormat | TensorFormat = FLOAT8_E4M3FN): Workload {
   const x = backend.upload(values, [elements], 'float32');
-  const attributes = { format: FLOAT8_E4M3FN, rounding, seed: 1, offset: 0, randomBits: 32 };
+  const attributes = { format, rounding, seed: 1, offset: 0, randomBits: 32 };
   return {
-    name: `${backend.name} quantize float8_e4m3fn ${rounding} (${elements / 2 ** 20}M)`,
+    name: `${backend.name} quantize ${format.name} ${rounding} (${elements / 2 ** 20}M)`,
     work: elements,
     run: () => release(backend, backend.kernels.quantize(x, attributes)),
     release: () => release(backend, x),
   };
+}
+
+/** formats' own quantize of a tensor format (JavaScript), on a Float32Array. */
+export function formatsQuantizeWorkload(format: TensorFormat, rounding: 'nearest-even' | 'stochastic', values: Float32Array): Workload {
+  const options = { rounding, seed: 1, offset: 0, randomBits: 32, shape: [values.length] };
+  return { name: `formats quantize ${format.name} ${rounding} (${values.length / 2 ** 20}M)`, work: values.length, run: () => void format.quantize(values, options) };
+}
+
+/** memory.copy in the kernels' module (wasm/lowbit.wasm exports copyMemory), over its own memory. */
+export function wasmCopyWorkload(values: Float32Array): Workload {
+  const bytes = values.length * 4;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((2 * bytes + (1 << 20)) / 65536), maximum: 65536, shared: true });
+  const module = new WebAssembly.Module(readFileSync(new URL('../wasm/lowbit.wasm', import.meta.url)));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { heapBase(): number; copyMemory(to: number, from: number, bytes: number): void };
+  const source = Math.ceil(exports.heapBase() / 64) * 64;
+  new Float32Array(memory.buffer, source, values.length).set(values);
+  const copyMemory = exports.copyMemory;
+  return { name: `memcpy wasm (memory.copy, ${values.length / 2 ** 20}M)`, work: values.length, run: () => copyMemory(source + bytes, source, bytes) };
+}
+
+export const OPS_WORKLOADS = ['pow', 'where', 'argmax over axis 0', 'sum over axes [0, 2]'] as const;
+
+/** 4M values, [256, 128, 128]; where selects between two tensors with a comparison mask. */
+export function opWorkload(backend: Backend, op: (typeof OPS_WORKLOADS)[number]): Workload {
+  const shape = [256, 128, 128];
+  const size = 256 * 128 * 128;
+  const values = (seed: number) => Float32Array.from(spreadValues(size, seed), (v) => Math.abs(v) + 0.5);
+  const [a, b] = [values(1), values(2)].map((data) => backend.upload(data, shape, 'float32'));
+  const condition = backend.kernels.greater(a, b, { outShape: shape });
+  const run = (): void => {
+    if (op === 'pow') release(backend, backend.kernels.pow(a, b, { outShape: shape }));
+    else if (op === 'where') release(backend, backend.kernels.where(condition, a, b, { outShape: shape }));
+    else if (op === 'argmax over axis 0') release(backend, backend.kernels.argmax(a, { axes: [0], keepDims: false, outShape: [128, 128] }));
+    else release(backend, backend.kernels.sum(a, { axes: [0, 2], keepDims: false, outShape: [128] }));
+  };
+  return { name: `${backend.name} ${op} [${shape}]`, work: size, run, release: () => release(backend, a, b, condition) };
 }

@@ -5,7 +5,7 @@
  *
  *   pnpm --filter @lowbit/backend-wasm bench [-- options]
  *   (= tsx --conditions=@lowbit/source scripts/bench.ts; tsx ignores tsconfig's customConditions)
- *     --only gemm,conv,quantize,tfjs
+ *     --only gemm,conv,quantize,tfjs,mx,ops   (default: all but mx and ops)
  *     --batch 32                 convolution batch
  *     --repetitions 5            timed runs per workload (median reported)
  *     --reference-repetitions 1  timed runs of the (slow) reference backend
@@ -16,8 +16,8 @@ import { parseArgs } from 'node:util';
 import { referenceBackend, type Backend } from '@lowbit/tensor';
 import { wasmBackend } from '../src/index.js';
 import {
-  CONV_PASSES, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, convWorkload, gemmWorkload, measure, quantizeWorkload, spreadValues,
-  type ConvPass, type Measurement, type Workload,
+  CONV_PASSES, MXFP8_E4M3, OPS_WORKLOADS, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, convWorkload, formatsQuantizeWorkload, gemmWorkload,
+  measure, opWorkload, quantizeWorkload, spreadValues, wasmCopyWorkload, type ConvPass, type Measurement, type Workload,
 } from './bench-workloads.js';
 import { tfjsConvWorkload, tfjsGemmWorkload, tfjsReady } from './bench-tfjs.js';
 
@@ -65,8 +65,6 @@ function target(label: string, value: number, goal: number, unit: string): void 
 
 const gemm = new Map<string, number>();
 const gemmBest = new Map<string, number>();
-/** wasm, 2 threads, all ResNet layers forward (GFLOP/s): compared with TF.js below. */
-let convForward: number | undefined;
 if (only.has('gemm')) {
   for (const size of [256, 512, 1024]) {
     gemm.set(`reference ${size}`, run(gemmWorkload(referenceBackend, size), 'GFLOP/s', true).rate);
@@ -116,45 +114,80 @@ if (only.has('conv')) {
     );
     if (gemm512) target(`conv ${pass} / GEMM 512 (2 threads)`, (100 * rate('wasm-2t', pass)) / gemm512, 60, ' %');
   }
-  convForward = rate('wasm-2t', 'forward');
 }
 
 if (only.has('quantize')) {
   const values = spreadValues(elements, 5);
   const rates = new Map<string, number>();
-  // The memory-bound ceiling in this run: a plain copy of the same values (shared/wasm-notes.md: 5.0-5.5 G/s idle).
-  const copy = new Float32Array(elements);
-  const memcpy = run({ name: `memcpy (Float32Array.set, ${elements / 2 ** 20}M)`, work: elements, run: () => copy.set(values) }, 'G elements/s').rate;
+  // The memory-bound ceiling in this run: plain copies of the same values, by JavaScript and by wasm
+  // (shared/wasm-notes.md: 5.0-5.5 G/s on an idle machine), measured before and after the quantize
+  // runs; quantize is reported as a fraction of their mean.
+  const copies: number[] = [];
+  const measureCopies = () => {
+    const copy = new Float32Array(elements);
+    copies.push(run({ name: `memcpy JS (Float32Array.set, ${elements / 2 ** 20}M)`, work: elements, run: () => copy.set(values) }, 'G elements/s').rate);
+    copies.push(run(wasmCopyWorkload(values), 'G elements/s').rate);
+  };
+  measureCopies();
   for (const rounding of ['nearest-even', 'stochastic'] as const) {
     for (const backend of [referenceBackend, one]) {
       rates.set(`${backend.name} ${rounding}`, run(quantizeWorkload(backend, rounding, elements, values), 'G elements/s', backend === referenceBackend).rate);
     }
+  }
+  measureCopies();
+  const memcpy = copies.reduce((a, b) => a + b, 0) / copies.length;
+  for (const rounding of ['nearest-even', 'stochastic'] as const) {
     const ratio = (rates.get(`wasm-1t ${rounding}`) ?? NaN) / (rates.get(`reference ${rounding}`) ?? NaN);
     const wasmRate = rates.get(`wasm-1t ${rounding}`) ?? NaN;
     summary.push(
       `quantize 16M into float8_e4m3fn ${rounding}: reference ${rates.get(`reference ${rounding}`)?.toFixed(3)}, wasm 1 thread ` +
-        `${wasmRate.toFixed(2)} G elements/s (${ratio.toFixed(1)}x reference, ${((100 * wasmRate) / memcpy).toFixed(0)} % of memcpy ${memcpy.toFixed(2)})`,
+        `${wasmRate.toFixed(2)} G elements/s (${ratio.toFixed(1)}x reference, ${((100 * wasmRate) / memcpy).toFixed(0)} % of memcpy, ` +
+        `${copies.map((rate) => rate.toFixed(2)).join(' / ')} G/s: JS, wasm before; JS, wasm after)`,
     );
   }
   target('quantize E4M3 nearest-even, 1 thread', rates.get('wasm-1t nearest-even') ?? 0, 3.5, ' G/s');
   target('quantize E4M3 stochastic, 1 thread', rates.get('wasm-1t stochastic') ?? 0, 1, ' G/s');
 }
 
-if (only.has('tfjs')) {
-  await tfjsReady();
-  const tfjsGemm = run(tfjsGemmWorkload(512), 'GFLOP/s');
-  let flops = 0;
-  let seconds = 0;
-  for (const layer of RESNET18_CIFAR_LAYERS) {
-    const measurement = run(tfjsConvWorkload(layer, batch), 'GFLOP/s');
-    flops += convFlops(convAttributes(layer, batch));
-    seconds += measurement.seconds;
+if (only.has('mx')) {
+  // Tensor formats: formats' own JavaScript (what the backend ran on a copy before) against wasm.
+  const values = spreadValues(elements / 4, 6);
+  for (const rounding of ['nearest-even', 'stochastic'] as const) {
+    const js = run(formatsQuantizeWorkload(MXFP8_E4M3, rounding, values), 'G elements/s');
+    const wasm = wasmBackends.map((backend) => run(quantizeWorkload(backend, rounding, values.length, values, MXFP8_E4M3), 'G elements/s'));
+    summary.push(`quantize ${values.length / 2 ** 20}M into mxfp8_e4m3 ${rounding}: formats (JavaScript) ${js.rate.toFixed(3)}, wasm 1 thread ${wasm[0].rate.toFixed(2)}, 2 threads ${wasm[1].rate.toFixed(2)} G elements/s`);
   }
-  const tfjsConv = flops / seconds / 1e9;
-  summary.push(`TensorFlow.js 4.22 wasm (1 thread in Node): GEMM 512 ${tfjsGemm.rate.toFixed(1)} GFLOP/s, conv forward (all layers) ${tfjsConv.toFixed(1)} GFLOP/s`);
-  const ours = gemm.get('wasm-2t 512');
-  if (ours) target('GEMM 512 wasm 2 threads / TF.js', ours / tfjsGemm.rate, 2, 'x');
-  if (convForward) target('conv forward wasm 2 threads / TF.js', convForward / tfjsConv, 2, 'x');
+}
+
+if (only.has('ops')) {
+  // The kernels that used to run the reference backend's JavaScript on views of wasm memory.
+  for (const op of OPS_WORKLOADS) {
+    const reference = run(opWorkload(referenceBackend, op), 'G elements/s', true);
+    const wasm = wasmBackends.map((backend) => run(opWorkload(backend, op), 'G elements/s'));
+    summary.push(`${op} (4M values): reference ${reference.rate.toFixed(3)}, wasm 1 thread ${wasm[0].rate.toFixed(3)} (${(wasm[0].rate / reference.rate).toFixed(1)}x), 2 threads ${wasm[1].rate.toFixed(3)} G elements/s`);
+  }
+}
+
+if (only.has('tfjs')) {
+  // Each TF.js workload runs right next to the same workload on wasm with 1 and 2 threads, so the
+  // ratios compare runs that saw the same load (other jobs on the machine come and go).
+  await tfjsReady();
+  const interleaved = (tfjs: Workload, ours: (backend: Backend) => Workload) => [run(tfjs, 'GFLOP/s'), ...wasmBackends.map((backend) => run(ours(backend), 'GFLOP/s'))];
+  const [tfjsGemm, oneGemm, twoGemm] = interleaved(tfjsGemmWorkload(512), (backend) => gemmWorkload(backend, 512));
+  const seconds = [0, 0, 0];
+  let flops = 0;
+  for (const layer of RESNET18_CIFAR_LAYERS) {
+    interleaved(tfjsConvWorkload(layer, batch), (backend) => convWorkload(backend, layer, 'forward', batch)).forEach((measurement, i) => (seconds[i] += measurement.seconds));
+    flops += convFlops(convAttributes(layer, batch));
+  }
+  const [tfjsConv, oneConv, twoConv] = seconds.map((time) => flops / time / 1e9);
+  summary.push(
+    `TensorFlow.js 4.22 wasm (1 thread in Node), each run next to ours: GEMM 512 ${tfjsGemm.rate.toFixed(1)} GFLOP/s (wasm 1 thread ` +
+      `${oneGemm.rate.toFixed(1)}, 2 threads ${twoGemm.rate.toFixed(1)}), conv forward (all layers) ${tfjsConv.toFixed(1)} GFLOP/s ` +
+      `(wasm 1 thread ${oneConv.toFixed(1)}, ${(oneConv / tfjsConv).toFixed(2)}x; 2 threads ${twoConv.toFixed(1)})`,
+  );
+  target('GEMM 512 wasm 2 threads / TF.js', twoGemm.rate / tfjsGemm.rate, 2, 'x');
+  target('conv forward wasm 2 threads / TF.js', twoConv / tfjsConv, 2, 'x');
 }
 
 console.log(`\n${summary.join('\n')}\n`);

@@ -1,5 +1,6 @@
 /**
- * A persistent pool of worker threads over the shared wasm memory.
+ * A persistent pool of worker threads over the shared wasm memory (Node worker_threads or browser
+ * module Web Workers: the host starts them, src/host.ts).
  *
  * Every worker instantiates the same compiled module (passed in workerData) over the same
  * WebAssembly.Memory, so a task is just "call export `name`(job, part, parts)": the arguments sit
@@ -7,17 +8,23 @@
  * each worker has its own slot (sequence number, task, job, part, parts); the main thread fills
  * the slots of the workers it uses, bumps their sequence numbers and notifies, does part 0
  * itself, then waits until the shared `remaining` counter drops to zero. Waits spin briefly
- * before sleeping in Atomics.wait: a dispatch then costs about a microsecond, and callers keep
- * small ops on one thread (`partsFor`).
+ * before sleeping in Atomics.wait (a browser's main thread, which may not sleep, only spins): a
+ * dispatch then costs about a microsecond, and callers keep small ops on one thread (`partsFor`).
+ *
+ * Units of work are claimed dynamically (assembly/schedule.ts), so once the main thread has
+ * finished its part every unit is taken: a worker that has not started its part by then (asleep,
+ * or not scheduled on a busy machine) is retracted (its slot goes from POSTED back to IDLE with a
+ * compare-and-swap the worker also races for) instead of waited for. The main thread then only
+ * waits for workers that are running, which finish the units they claimed.
  *
  * Workers start asynchronously. Until a worker reports ready it simply gets no part: results
  * never depend on the number of parts (kernels split rows, images or elements, never a sum), so
- * the backend is usable at once and `ready()` only matters for measuring speed. Workers are
+ * the backend is usable at once and `ready()` only matters for measuring speed. Node workers are
  * unref'd: a process that uses the pool exits by itself; `dispose()` stops them explicitly.
  */
-import { Worker } from 'node:worker_threads';
 import { WasmBackendError } from './errors.js';
-import { WORKER_URL, kernelModule, type KernelExports } from './module.js';
+import type { Host, ThreadHandle } from './host.js';
+import type { KernelExports } from './module.js';
 
 // Layout of the control block (Int32Array indices); wasm/worker.js uses the same numbers.
 const REMAINING = 0;
@@ -31,11 +38,15 @@ const SLOT_JOB = 2;
 const SLOT_PART = 3;
 const SLOT_PARTS = 4;
 const SLOT_READY = 5;
+/** IDLE, POSTED (a part waits for the worker) or RUNNING (the worker took it). */
+const SLOT_STATE = 6;
+const POSTED = 1;
+const IDLE = 0;
 const MAIN_SPINS = 20000;
 
 export class WorkerPool {
   private readonly control: Int32Array;
-  private readonly workers: Worker[] = [];
+  private readonly workers: ThreadHandle[] = [];
   private readonly taskIndex = new Map<string, number>();
   private readonly readyPromise: Promise<void>;
   private disposed = false;
@@ -43,6 +54,8 @@ export class WorkerPool {
   parallelRuns = 0;
 
   constructor(
+    private readonly host: Host,
+    module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     private readonly exports: KernelExports,
     /** Tasks the workers may run: exports named ...Task. */
@@ -51,20 +64,19 @@ export class WorkerPool {
     workerCount: number,
   ) {
     tasks.forEach((name, index) => this.taskIndex.set(name, index));
-    this.control = new Int32Array(new SharedArrayBuffer((SLOTS + SLOT_WORDS * Math.max(workerCount, 1)) * 4));
+    // Without workers (and without SharedArrayBuffer, in a browser that is not cross-origin isolated) a plain buffer does.
+    const bytes = (SLOTS + SLOT_WORDS * Math.max(workerCount, 1)) * 4;
+    this.control = new Int32Array(workerCount > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     const started: Promise<void>[] = [];
+    const control = this.control.buffer as SharedArrayBuffer;
     for (let index = 0; index < workerCount; index++) {
-      const worker = new Worker(WORKER_URL, {
-        workerData: { module: kernelModule(), memory, control: this.control.buffer, index, tasks, slots: SLOTS, slotWords: SLOT_WORDS },
-      });
-      worker.unref();
       started.push(
         new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', (error) => reject(new WasmBackendError(`worker thread ${index} failed: ${error.message}`)));
+          const start = { module, memory, control, index, tasks, slots: SLOTS, slotWords: SLOT_WORDS };
+          const fail = (error: Error) => reject(new WasmBackendError(`worker thread ${index} failed: ${error.message}`));
+          this.workers.push(host.spawn(start, resolve, fail));
         }),
       );
-      this.workers.push(worker);
     }
     this.readyPromise = Promise.all(started).then(() => undefined);
     // A failure surfaces through ready() or the next run(); do not leave an unhandled rejection.
@@ -113,12 +125,16 @@ export class WorkerPool {
       control[slot + SLOT_JOB] = job;
       control[slot + SLOT_PART] = position + 1;
       control[slot + SLOT_PARTS] = total;
+      Atomics.store(control, slot + SLOT_STATE, POSTED);
       Atomics.add(control, slot + SLOT_SEQUENCE, 1);
       Atomics.notify(control, slot + SLOT_SEQUENCE);
     });
     try {
       taskFunction(job, 0, total);
     } finally {
+      for (const worker of used) {
+        if (Atomics.compareExchange(control, this.slot(worker) + SLOT_STATE, POSTED, IDLE) === POSTED) Atomics.sub(control, REMAINING, 1);
+      }
       this.wait();
     }
     if (Atomics.exchange(control, FAILED, 0) !== 0) {
@@ -140,7 +156,7 @@ export class WorkerPool {
 
   private wait(): void {
     const control = this.control;
-    for (let spin = 0; spin < MAIN_SPINS; spin++) {
+    for (let spin = 0; spin < MAIN_SPINS || !this.host.canBlock; spin++) {
       if (Atomics.load(control, REMAINING) === 0) return;
     }
     for (;;) {

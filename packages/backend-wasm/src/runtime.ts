@@ -3,12 +3,13 @@
  * thread, the heap, the worker pool, and the scratch blocks kernels reuse between calls (GEMM
  * packing buffers per thread, the job block the host writes arguments into).
  */
+import type { Host } from './host.js';
 import { Heap, MAXIMUM_PAGES } from './memory.js';
 import { instantiate, type KernelExports } from './module.js';
 import { WorkerPool } from './pool.js';
 
 /** Exports the workers may run (assembly/index.ts). */
-export const TASKS = ['gemmTask', 'conv2dBackwardDataTask', 'quantizeFloatTask', 'quantizeFixedTask', 'elementwiseTask', 'reduceTask', 'poolTask', 'copyTask'] as const;
+export const TASKS = ['gemmTask', 'conv2dBackwardDataTask', 'quantizeFloatTask', 'quantizeFixedTask', 'tensorFormatTask', 'elementwiseTask', 'reduceTask', 'poolTask', 'copyTask'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /**
@@ -31,15 +32,19 @@ export class Runtime {
 
   constructor(
     readonly threads: number,
+    host: Host,
+    /** Compiled for a shared memory, or for an unshared one (then threads is 1: see host.ts). */
+    module: WebAssembly.Module,
+    shared: boolean,
     /** Split even the smallest kernel calls between threads (tests of the split; slower). */
     private readonly splitAllWork = false,
   ) {
-    this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAXIMUM_PAGES, shared: true });
-    this.exports = instantiate(this.memory);
+    this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAXIMUM_PAGES, shared });
+    this.exports = instantiate(module, this.memory);
     this.heap = new Heap(this.memory, this.exports.heapBase());
     this.job = this.heap.allocate(JOB_BYTES);
     const available = TASKS.filter((name) => typeof this.exports[name] === 'function');
-    this.pool = new WorkerPool(this.memory, this.exports, available, threads - 1);
+    this.pool = new WorkerPool(host, module, this.memory, this.exports, available, threads - 1);
   }
 
   /**

@@ -53,6 +53,21 @@ describe('results do not depend on the thread count', () => {
     expect(two.parallelRuns()).toBeGreaterThan(before);
   });
 
+  it('a single product split by columns (either transpose)', () => {
+    for (const transposeA of [false, true]) {
+      const before = two.parallelRuns();
+      const [a, b] = onBoth(
+        [
+          { values: values(301 * 517, 10), shape: transposeA ? [517, 301] : [301, 517] },
+          { values: values(517 * 700, 11), shape: [517, 700] },
+        ],
+        (backend, [x, y]) => backend.kernels.matmul(x, y, { transposeA, transposeB: false, outShape: [301, 700] }),
+      );
+      expect(a).toEqual(b);
+      expect(two.parallelRuns()).toBeGreaterThan(before);
+    }
+  });
+
   it('conv2d and both gradients (strides, padding, dilation, groups)', () => {
     const x = { values: values(5 * 4 * 17 * 19, 3), shape: [...conv.inShape] };
     const filter = { values: values(6 * 2 * 9, 4), shape: [...conv.filterShape] };

@@ -17,6 +17,7 @@ declare global {
     class Module {
       constructor(bytes: ArrayBufferView | ArrayBuffer);
     }
+    function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;
     class Instance {
       constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
       readonly exports: Record<string, unknown>;

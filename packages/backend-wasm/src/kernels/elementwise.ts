@@ -1,5 +1,5 @@
 /**
- * Unary, binary, comparison and clip kernels in wasm (assembly/elementwise.ts). The host merges
+ * Unary, binary (pow included), comparison, where and clip kernels in wasm (assembly/elementwise.ts). The host merges
  * the axes of the broadcast so that the kernel walks rows of contiguous output: adjacent axes fuse
  * when every operand steps through them the same way (both contiguous, or both broadcast), so
  * equal shapes become one row and a bias [c] added to [n, c] becomes n rows of c.
@@ -10,9 +10,12 @@ import type { Storage, WasmTensor } from '../storage.js';
 
 const OPS: Record<UnaryOp | BinaryOp | ComparisonOp | 'clip' | 'binarize', number> = {
   neg: 0, abs: 1, sign: 2, exp: 3, log: 4, sqrt: 5, square: 6, reciprocal: 7, relu: 8, sigmoid: 9, tanh: 10, clip: 11, binarize: 12,
-  add: 20, sub: 21, mul: 22, div: 23, maximum: 24, minimum: 25, pow: -1,
+  add: 20, sub: 21, mul: 22, div: 23, maximum: 24, minimum: 25, pow: 26,
   equal: 30, notEqual: 31, less: 32, lessEqual: 33, greater: 34, greaterEqual: 35,
 };
+/** assembly/elementwise.ts WHERE_FLOAT and WHERE_INT (the condition's dtype). */
+const WHERE_FLOAT = 40;
+const WHERE_INT = 41;
 const MAXIMUM_RANK = 8;
 /** Values below which an elementwise op stays on one thread. */
 const VALUES_PER_PART = 1 << 15;
@@ -84,16 +87,28 @@ export class ElementwiseKernels {
   binary(op: BinaryOp | ComparisonOp, a: WasmTensor, b: WasmTensor, { outShape }: ElementwiseAttributes): WasmTensor {
     const merged = mergeAxes(outShape, [stridesFor(a.shape, outShape), stridesFor(b.shape, outShape)]);
     if (merged.shape.length > MAXIMUM_RANK) throw new Error(`internal: rank ${merged.shape.length} after merging axes`);
-    return this.run(OPS[op], outShape, a, b, merged.shape, merged.strides[0], merged.strides[1], 0, 0, 1);
+    return this.run(OPS[op], outShape, a, b, merged.shape, merged.strides[0], merged.strides[1], 0, 0, op === 'pow' ? 16 : 1);
+  }
+
+  /** condition != 0 ? a : b with the bits of a or b (float32 or int32 branches, either condition dtype). */
+  where(condition: WasmTensor, a: WasmTensor, b: WasmTensor, { outShape }: ElementwiseAttributes): WasmTensor {
+    const operands = [a, b, condition].map((tensor) => stridesFor(tensor.shape, outShape));
+    const merged = mergeAxes(outShape, operands);
+    if (merged.shape.length > MAXIMUM_RANK) throw new Error(`internal: rank ${merged.shape.length} after merging axes`);
+    const op = condition.dtype === 'int32' ? WHERE_INT : WHERE_FLOAT;
+    return this.run(op, outShape, a, b, merged.shape, merged.strides[0], merged.strides[1], 0, 0, 1, { tensor: condition, strides: merged.strides[2] });
   }
 
   private run(op: number, outShape: readonly number[], a: WasmTensor, b: WasmTensor, shape: number[], aStrides: number[], bStrides: number[],
-    low: number, high: number, costPerValue: number): WasmTensor {
-    const out = this.storage.allocate(outShape);
+    low: number, high: number, costPerValue: number, c?: { tensor: WasmTensor; strides: number[] }): WasmTensor {
+    const out = this.storage.allocate(outShape, op >= WHERE_FLOAT ? a.dtype : 'float32');
     const { runtime } = this;
     const rank = shape.length;
     const pad = (values: number[]) => [...values, ...new Array<number>(MAXIMUM_RANK - values.length).fill(0)];
-    runtime.writeJob([op, rank, out.handle.address, a.handle.address, b.handle.address, low, high, 0, ...pad(shape), ...pad(aStrides), ...pad(bStrides)]);
+    runtime.writeJob([
+      op, rank, out.handle.address, a.handle.address, b.handle.address, low, high, c?.tensor.handle.address ?? 0,
+      ...pad(shape), ...pad(aStrides), ...pad(bStrides), ...pad(c?.strides ?? []),
+    ]);
     runtime.run('elementwiseTask', runtime.partsFor(out.handle.length * costPerValue, VALUES_PER_PART));
     return out;
   }

@@ -1,12 +1,10 @@
 /**
  * Every kernel of the contract, listed by name: `satisfies Kernels` makes a missing one a compile
- * error here. Kernels written `d('name')` run the reference backend's JavaScript on views of wasm
- * memory (./delegate.ts); all others run in wasm.
+ * error here. All of them run in wasm.
  */
 import type { Kernels, ReduceAttributes } from '@lowbit/tensor';
 import type { Runtime } from '../runtime.js';
 import type { Storage, WasmHandle, WasmTensor } from '../storage.js';
-import { delegated } from './delegate.js';
 import { ElementwiseKernels } from './elementwise.js';
 import { GemmKernels } from './gemm.js';
 import { MovementKernels } from './movement.js';
@@ -18,14 +16,10 @@ export function wasmKernels(runtime: Runtime, storage: Storage): Kernels<WasmHan
   const gemm = new GemmKernels(runtime, storage);
   const elementwise = new ElementwiseKernels(runtime, storage);
   const quantize = new QuantizeKernels(runtime, storage, elementwise);
-  const reductions = new ReduceKernels(runtime, storage);
   const pool = new PoolKernels(runtime, storage);
   const movement = new MovementKernels(runtime, storage);
-  const d = <Name extends keyof Kernels>(name: Name) => delegated(storage, name);
-  const reduce = (op: 'sum' | 'mean' | 'max') => {
-    const fallback = d(op);
-    return (x: WasmTensor, attributes: ReduceAttributes) => reductions.reduce(op, x, attributes) ?? fallback(x, attributes);
-  };
+  const reductions = new ReduceKernels(runtime, storage, movement);
+  const reduce = (op: 'sum' | 'mean' | 'max' | 'argmax') => (x: WasmTensor, attributes: ReduceAttributes) => reductions.reduce(op, x, attributes);
   return {
     neg: (x, attributes) => elementwise.unary('neg', x, attributes),
     abs: (x, attributes) => elementwise.unary('abs', x, attributes),
@@ -44,8 +38,7 @@ export function wasmKernels(runtime: Runtime, storage: Storage): Kernels<WasmHan
     div: (a, b, attributes) => elementwise.binary('div', a, b, attributes),
     maximum: (a, b, attributes) => elementwise.binary('maximum', a, b, attributes),
     minimum: (a, b, attributes) => elementwise.binary('minimum', a, b, attributes),
-    // JavaScript's Math.pow differs from C's pow (pow(1, NaN) is NaN), which the reference follows.
-    pow: d('pow'),
+    pow: (a, b, attributes) => elementwise.binary('pow', a, b, attributes),
     equal: (a, b, attributes) => elementwise.binary('equal', a, b, attributes),
     notEqual: (a, b, attributes) => elementwise.binary('notEqual', a, b, attributes),
     less: (a, b, attributes) => elementwise.binary('less', a, b, attributes),
@@ -55,8 +48,8 @@ export function wasmKernels(runtime: Runtime, storage: Storage): Kernels<WasmHan
     sum: reduce('sum'),
     mean: reduce('mean'),
     max: reduce('max'),
-    argmax: d('argmax'),
-    where: d('where'),
+    argmax: reduce('argmax'),
+    where: (condition, a, b, attributes) => elementwise.where(condition, a, b, attributes),
     clip: (x, attributes) => elementwise.clip(x, attributes),
     cast: (x, attributes) => movement.cast(x, attributes),
     transpose: (x, attributes) => movement.transpose(x, attributes),

@@ -6,7 +6,7 @@ import { wasmBackend } from '../backend.js';
 // top-16-bit pattern of float32 (every sign, exponent and leading mantissa bits) with four low
 // halves (0, a tie 0x8000, 0x7fff just below it, and a random one), in every rounding mode,
 // for formats that exercise every path (subnormals or not, each kind of specials and overflow,
-// mantissa 0, the scalar path), on two threads (so parts and tails are covered too).
+// mantissa 0, the scalar path, e8m0; fixed point saturating and wrapping), on two threads (so parts and tails are covered too).
 const backend = wasmBackend({ threads: 2, name: 'wasm (quantize test)' });
 beforeAll(() => backend.ready());
 afterAll(() => backend.shutdown());
@@ -81,6 +81,9 @@ const FLOAT_FORMATS: ElementFormat[] = [
   floatFormat({ exponentBits: 8, mantissaBits: 3, bias: 140 }),
   floatFormat({ exponentBits: 8, mantissaBits: 23 }),
   floatFormat({ exponentBits: 8, mantissaBits: 22, subnormals: false }),
+  // e8m0 (unsigned powers of two, no zero), with NaN or saturating overflow.
+  parseFormat('float8_e8m0fnu') as ElementFormat,
+  floatFormat({ exponentBits: 8, mantissaBits: 0, specials: 'e8m0', overflow: 'saturate' }),
 ];
 
 describe('wasm quantize equals @lowbit/formats bit for bit (262144 patterns per case)', () => {
@@ -91,6 +94,11 @@ describe('wasm quantize equals @lowbit/formats bit for bit (262144 patterns per 
     fixedPointFormat({ wordBits: 16, fractionBits: 12 }),
     fixedPointFormat({ wordBits: 25, fractionBits: -20 }),
     fixedPointFormat({ wordBits: 4, fractionBits: 149 }),
+    // Wrap-around overflow: huge inputs wrap modulo 2^wordBits (ToInt32 of integers far beyond 2^32).
+    fixedPointFormat({ wordBits: 8, fractionBits: 3, overflow: 'wrap' }),
+    fixedPointFormat({ wordBits: 5, fractionBits: -2, signed: false, overflow: 'wrap' }),
+    fixedPointFormat({ wordBits: 24, fractionBits: 100, overflow: 'wrap' }),
+    fixedPointFormat({ wordBits: 12, fractionBits: -100, overflow: 'wrap' }),
     binaryFormat(),
     binaryFormat({ scale: 0.375 }),
   ]) {
