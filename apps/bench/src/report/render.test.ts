@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ResultsValidationError } from '../errors.js';
 import { sampleDocument } from '../results/sample.testutil.js';
 import { loadResultsFolder } from './load-results.js';
-import { renderReport } from './render.js';
+import { baselineOf, renderReport } from './render.js';
 
 describe('HTML report', () => {
   it('is one file: Chart.js and the data inline, no external scripts or styles', () => {
@@ -24,6 +24,16 @@ describe('HTML report', () => {
     expect(html).not.toContain('<canvas id="energy-0">');
     for (const run of document.runs) run.statistics.energy = { run: { gemmJoules: 1, parameterMovementJoules: 0.5, optimizerStateMovementJoules: 0.1 } };
     expect(renderReport({ results: [{ file: 'rct.json', document }] })).toContain('<canvas id="energy-0">');
+  });
+
+  it('compares each run with the first run of its model group', () => {
+    const run = (name: string) => ({ ...sampleDocument().runs[0], name });
+    const runs = [run('lenet5/float32'), run('lenet5/e4m3'), run('alexnet/float32'), run('alexnet/e4m3')];
+    expect(baselineOf(runs, runs[0])).toBeUndefined();
+    expect(baselineOf(runs, runs[1])?.name).toBe('lenet5/float32');
+    expect(baselineOf(runs, runs[3])?.name).toBe('alexnet/float32');
+    const flat = [run('float32'), run('ocp-fp8')];
+    expect(baselineOf(flat, flat[1])?.name).toBe('float32');
   });
 
   it('escapes names in tables and in the embedded JSON', () => {

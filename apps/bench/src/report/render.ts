@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { ResultsDocument } from '../results/types.js';
+import type { ResultsDocument, RunResult } from '../results/types.js';
 import { formatBytes, formatPercent } from '../table.js';
 import type { LoadedResults } from './load-results.js';
 import { CHART_SCRIPT } from './chart-script.js';
@@ -31,14 +31,25 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/**
+ * The run each run is compared with: the first run of its group, where a group is the part of the
+ * name before the last '/' ("lenet5/e4m3" is compared with "lenet5/float32", listed first by every
+ * experiment), or the file's first run when names have no group.
+ */
+export function baselineOf(runs: readonly RunResult[], run: RunResult): RunResult | undefined {
+  const group = (name: string) => (name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '');
+  const first = runs.find((candidate) => group(candidate.name) === group(run.name));
+  return first === run ? undefined : first;
+}
+
 function runsTable(document: ResultsDocument): string {
-  const baseline = document.runs[0]?.testAccuracy;
-  const rows = document.runs.map((run, index) => {
+  const rows = document.runs.map((run) => {
     const formats = Object.entries(run.formats).map(([role, format]) => `${escapeHtml(role)}: <code>${escapeHtml(format)}</code>`).join('<br>');
-    const delta = index === 0 || baseline === undefined ? '' : `${(100 * (run.testAccuracy - baseline)).toFixed(2)} pp`;
+    const baseline = baselineOf(document.runs, run);
+    const delta = baseline === undefined ? '' : `${(100 * (run.testAccuracy - baseline.testAccuracy)).toFixed(2)} pp vs ${escapeHtml(baseline.name)}`;
     return `<tr><td>${escapeHtml(run.name)}</td><td class="formats">${formats}</td><td class="number">${formatPercent(run.testAccuracy)}</td><td class="number">${delta}</td><td class="number">${run.epochs}</td><td class="number">${formatBytes(run.memoryBytes)}</td><td class="number">${run.wallSeconds.toFixed(1)} s</td><td class="number">${run.seed}</td></tr>`;
   });
-  return `<table><thead><tr><th>run</th><th>formats</th><th>test accuracy</th><th>vs first run</th><th>epochs</th><th>memory</th><th>wall time</th><th>seed</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>run</th><th>formats</th><th>test accuracy</th><th>vs baseline</th><th>epochs</th><th>memory</th><th>wall time</th><th>seed</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function benchmarksTable(document: ResultsDocument): string {
