@@ -1,5 +1,5 @@
 /**
- * Nearest-even and stochastic rounding, the modes used in training, in blocks of 2048 elements:
+ * Stochastic rounding, in blocks of 2048 elements (nearest-even has its own loop, nearest.ts):
  * a branch-free pass rounds every element as if it were in the fast range and appends the index of
  * each one that is not, then a second pass redoes those with the per-element functions.
  *
@@ -24,7 +24,6 @@ import { MagnitudeMode, type FloatPlan } from './plan.js';
 import { quantizeBits } from './round.js';
 
 // Module-local copies of imported values (test loaders turn imported bindings into getter calls).
-const NEAREST_EVEN = MagnitudeMode.NearestEven;
 const STOCHASTIC = MagnitudeMode.Stochastic;
 const mix = mix32;
 const roundGeneral = quantizeBits;
@@ -33,65 +32,6 @@ const BLOCK = 2048;
 const slowIndex = new Int32Array(BLOCK);
 /** The input bits of each slow element, kept only when `output` is `input`. */
 const slowValue = new Int32Array(BLOCK);
-
-/**
- * The drivers take their constants as parameters and compute nothing before their loop: the first
- * call of a long array runs the loop before V8 has allocated type feedback for the function, and
- * anything before the loop would later deoptimise the optimised driver (traces of the slow runs
- * of the benchmark showed exactly that).
- */
-export function quantizeNearestEven(plan: FloatPlan, input: Int32Array, output: Int32Array, fastLowBits: number, maxBits: number, zeroSlow: number,
-  fastShift: number, lsbAnd: number, addend: number, aliased: boolean): void {
-  for (let start = 0; start < input.length; start += BLOCK) {
-    const end = Math.min(start + BLOCK, input.length);
-    if (aliased) {
-      const count = nearestEvenKeepingInputs(input, output, start, end, fastLowBits, maxBits, zeroSlow, fastShift, lsbAnd, addend, slowIndex, slowValue);
-      for (let k = 0; k < count; k++) output[slowIndex[k]] = nearestEvenOutside(plan, slowValue[k]);
-    } else {
-      const count = nearestEvenBlock(input, output, start, end, fastLowBits, maxBits, zeroSlow, fastShift, lsbAnd, addend, slowIndex);
-      for (let k = 0; k < count; k++) output[slowIndex[k]] = nearestEvenOutside(plan, input[slowIndex[k]]);
-    }
-  }
-}
-
-/** Round-to-nearest-even: add half - 1 plus the kept lsb, then mask. Returns the slow count. */
-function nearestEvenBlock(input: Int32Array, output: Int32Array, start: number, end: number, fastLowBits: number, maxBits: number, zeroSlow: number,
-  fastShift: number, lsbAnd: number, addend: number, slowIndex: Int32Array): number {
-  let count = 0;
-  for (let i = start; i < end; i++) {
-    const x = input[i];
-    const a = x & 0x7fffffff;
-    output[i] = ((a + addend + ((a >>> fastShift) & lsbAnd)) & (-1 << fastShift)) | (x ^ a);
-    slowIndex[count] = i;
-    count += (((a - fastLowBits) | (maxBits - a)) & (zeroSlow | -a)) >>> 31;
-  }
-  return count;
-}
-
-/** nearestEvenBlock for output === input: also keeps the input bits of the slow elements. */
-function nearestEvenKeepingInputs(input: Int32Array, output: Int32Array, start: number, end: number, fastLowBits: number, maxBits: number,
-  zeroSlow: number, fastShift: number, lsbAnd: number, addend: number, slowIndex: Int32Array, slowValue: Int32Array): number {
-  let count = 0;
-  for (let i = start; i < end; i++) {
-    const x = input[i];
-    const a = x & 0x7fffffff;
-    output[i] = ((a + addend + ((a >>> fastShift) & lsbAnd)) & (-1 << fastShift)) | (x ^ a);
-    slowIndex[count] = i;
-    slowValue[count] = x;
-    count += (((a - fastLowBits) | (maxBits - a)) & (zeroSlow | -a)) >>> 31;
-  }
-  return count;
-}
-
-function nearestEvenOutside(plan: FloatPlan, x: number): number {
-  const a = x & 0x7fffffff;
-  if (a >= plan.subnormalLowBits && a < plan.fastLowBits) {
-    // Target subnormal: d varies; the lsb test ORs in the implicit bit, the lsb when d = 23.
-    const d = plan.subnormalShiftBase - (a >>> 23);
-    return ((a + (1 << (d - 1)) - 1 + (((a | 0x00800000) >>> d) & 1)) & (-1 << d)) | (x ^ a);
-  }
-  return roundGeneral(plan, x, NEAREST_EVEN, NEAREST_EVEN, 0, 32);
-}
 
 /**
  * Stochastic rounding. Element i uses the random word of counter offset + i (random.ts). In the

@@ -4,7 +4,7 @@ import type { FloatFormat, QuantizeOptions } from '../types.js';
 import { makeFloatCodec } from './codec.js';
 import { floatFormatName } from './names.js';
 import { makeFloatPlan } from './plan.js';
-import { quantizeFloatBits } from './quantize.js';
+import { quantizeFloat } from './quantize.js';
 import { floatRange, normalizeFloatSpec, type FloatSpecInput } from './spec.js';
 
 export type { FloatSpecInput } from './spec.js';
@@ -27,9 +27,7 @@ export function floatFormat(input: FloatSpecInput): FloatFormat {
   function quantize(values: Float32Array, options?: QuantizeOptions): Float32Array {
     const out = outputFor(values, options);
     const resolved = resolveOptions(options);
-    const input = new Int32Array(values.buffer, values.byteOffset, values.length);
-    const output = new Int32Array(out.buffer, out.byteOffset, out.length);
-    quantizeFloatBits(plan, input, output, resolved);
+    quantizeFloat(plan, values, out, resolved);
     return out;
   }
 

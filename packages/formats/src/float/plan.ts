@@ -36,6 +36,15 @@ export interface FloatPlan {
   subnormalLowBits: number;
   subnormalShiftBase: number;
   maxBits: number;
+  /** The largest finite value (a number: the nearest-even loop compares float64 results with it). */
+  max: number;
+  /**
+   * Nearest-even by one float64 addition (nearest.ts): the addend C = ±2^(q + 52) for float32 bits x,
+   * indexed by x >>> 23 (sign and exponent field), where 2^q is the spacing of the target's values
+   * in x's binade. NaN where one exponent field does not determine the spacing (float32 subnormal
+   * inputs when the target has normals below 2^-126), which sends those inputs to round.ts.
+   */
+  nearestEvenAddends: Float64Array;
   /** Result for a magnitude that rounded beyond max, per [sign][mode]: bit patterns as int32. */
   overflowBits: [positive: Int32Array, negative: Int32Array];
   /** Result for ±Inf input (int32 bit pattern). */
@@ -85,12 +94,35 @@ export function makeFloatPlan(spec: FloatSpec): FloatPlan {
     subnormalLowBits: Math.min(fastLowBits, Math.max(pow2Bits(lowQuantumExponent), 0x00800000)),
     subnormalShiftBase: lowQuantumExponent + 150,
     maxBits,
+    max: range.max,
+    nearestEvenAddends: nearestEvenAddends(minExponent, mantissaBits, lowQuantumExponent),
     overflowBits: [overflowFor(0), overflowFor(SIGN_BIT)],
     infinityBits: [infinityFor(0), infinityFor(SIGN_BIT)],
     signedZero: spec.specials !== 'fnuz',
     unsignedNoZero,
     nonPositiveBits: nonPositive(spec),
   };
+}
+
+/**
+ * For x in binade e (|x| in [2^e, 2^(e+1))) the target's spacing is 2^q with q = e - mantissaBits
+ * from the smallest normal exponent up, and q = lowQuantumExponent below it. With C = 2^(q + 52),
+ * |x| + C lies in [C, 2C) (|x| < 2^(e+1) <= C as mantissaBits <= 23), where float64 values are
+ * exactly the multiples of 2^q: the addition rounds |x| to nearest-even on the target's grid, and
+ * subtracting C again is exact. Field 0 (zero and float32 subnormals, all below 2^-126) has one
+ * spacing only if the target has no normal values there; field 255 (Inf, NaN) gives Inf or NaN.
+ */
+function nearestEvenAddends(minExponent: number, mantissaBits: number, lowQuantumExponent: number): Float64Array {
+  const addends = new Float64Array(512);
+  for (let index = 0; index < 512; index++) {
+    const field = index & 0xff;
+    const exponent = field - 127;
+    let q: number;
+    if (field === 0) q = minExponent >= -126 ? lowQuantumExponent : NaN;
+    else q = exponent >= minExponent ? exponent - mantissaBits : lowQuantumExponent;
+    addends[index] = (index & 0x100 ? -1 : 1) * 2 ** (q + 52);
+  }
+  return addends;
 }
 
 function nonPositive(spec: FloatSpec): number {

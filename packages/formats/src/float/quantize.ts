@@ -3,7 +3,8 @@
  * (the method is described in round.ts). This file picks the loop for a rounding mode.
  */
 import type { ResolvedOptions } from '../options.js';
-import { quantizeNearestEven, quantizeStochastic } from './blocks.js';
+import { quantizeStochastic } from './blocks.js';
+import { quantizeNearestEven } from './nearest.js';
 import { MagnitudeMode, NAN_BITS, pow2Bits, type FloatPlan } from './plan.js';
 import { quantizeBits, roundMagnitude, shiftFor } from './round.js';
 
@@ -31,17 +32,20 @@ const MODE_BY_SIGN: Record<ResolvedOptions['rounding'], [MagnitudeMode, Magnitud
 };
 
 /**
- * Quantizes float32 bit patterns `input` into `output` (may alias). Int32 views: V8 loads a Uint32Array
- * element above 2^31 as a double, and the int32 loop ran ~25 % faster. Nearest-even and stochastic
- * rounding run in blocks.ts; the other modes in the loops below, whose fast range is the one of
- * blocks.ts (fastLowBits <= |x| <= max: constant shift, result on the grid and not above max).
+ * Quantizes float32 `values` into `out` (may be `values`). Nearest-even runs in nearest.ts on the
+ * float values, stochastic rounding in blocks.ts; the other modes work on Int32 views of the bits
+ * (V8 loads a Uint32Array element above 2^31 as a double, and the int32 loop ran ~25 % faster) in
+ * the loops below, whose fast range is fastLowBits <= |x| <= max: constant shift, result on the
+ * grid and not above max.
  *
  * The loops get every constant as a parameter and compute nothing before looping. On a long array
  * V8 first runs a loop function before it has allocated its type feedback, optimises it in the
  * middle of the loop, and later deoptimised the whole-function version on the first operation that
  * had run without feedback (measured 2x slower until re-optimised).
  */
-export function quantizeFloatBits(plan: FloatPlan, input: Int32Array, output: Int32Array, options: ResolvedOptions): void {
+export function quantizeFloat(plan: FloatPlan, values: Float32Array, out: Float32Array, options: ResolvedOptions): void {
+  const input = new Int32Array(values.buffer, values.byteOffset, values.length);
+  const output = new Int32Array(out.buffer, out.byteOffset, out.length);
   const [positiveMode, negativeMode] = MODE_BY_SIGN[options.rounding];
   const { fastLowBits, fastShift, maxBits } = plan;
   const lowMask = (1 << fastShift) - 1;
@@ -51,14 +55,11 @@ export function quantizeFloatBits(plan: FloatPlan, input: Int32Array, output: In
     quantizeE8M0(plan, input, output, positiveMode);
   } else if (positiveMode === STOCHASTIC) {
     quantizeStochastic(plan, input, output, options, aliased);
+  } else if (positiveMode === NEAREST_EVEN) {
+    quantizeNearestEven(plan, values, input, out, output, plan.nearestEvenAddends, plan.max, plan.signedZero ? -0 : 0);
   } else if (fastShift === 0) {
     // Target as wide as float32 (mantissaBits 23): nothing to drop in the normal range.
     for (let i = 0; i < input.length; i++) output[i] = roundGeneral(plan, input[i], positiveMode, negativeMode, 0, 32);
-  } else if (positiveMode === NEAREST_EVEN) {
-    // With no mantissa bits the kept significand is the implicit 1 (odd): ties always round up.
-    const lsbAnd = fastShift === 23 ? 0 : 1;
-    const zeroSlow = plan.signedZero ? 0 : -1;
-    quantizeNearestEven(plan, input, output, fastLowBits, maxBits, zeroSlow, fastShift, lsbAnd, (1 << (fastShift - 1)) - lsbAnd, aliased);
   } else if (positiveMode === ODD) {
     // With no mantissa bits the kept significand is the implicit 1, already odd: truncate.
     oddLoop(plan, input, output, fastLowBits, maxBits, lowMask, fastShift === 23 ? 0 : 1 << fastShift);

@@ -1,7 +1,7 @@
 /**
  * The general per-element rounding of the float kernel: any magnitude, any mode, overflow and
- * special values included. The loops in quantize.ts and blocks.ts call it for whatever their fast
- * paths do not cover, so it defines the results; they only compute the same bits faster.
+ * special values included. The loops in quantize.ts, nearest.ts and blocks.ts call it for whatever
+ * their fast paths do not cover, so it defines the results; they only compute the same bits faster.
  *
  * A positive float32 magnitude `a` (its bits) is an integer significand times 2^lsbExponent. The
  * target format spaces its values 2^q apart around `a` (q = exponent - mantissaBits, or the fixed
