@@ -8,13 +8,21 @@ import { assertValidResults } from '../results/schema.js';
 import type { RunResult } from '../results/types.js';
 import { momentumVariants, runName, runYayla, yaylaConfig, yaylaSmokeConfig } from './yayla.js';
 import { momentumMemory, withRatios, type MomentumMemory } from './yayla/memory.js';
-import { bopTotals, downsampleSeries, type MomentumSeries, type MomentumStepPoint } from './yayla/momentum-series.js';
+import { bopTotals, downsampleSeries, unchangedSeries, type MomentumSeries, type MomentumStepPoint } from './yayla/momentum-series.js';
 import { yaylaNotes } from './yayla/notes.js';
 import { recorderPlan, selectCandidate, type CandidateRow } from './yayla/search.js';
 import { accuracyDelta, type VariantRow } from './yayla/table.js';
 import type { ExperimentOutcome } from './types.js';
 
 const point = (step: number, unchangedFraction: number): MomentumStepPoint => ({ step, unchangedFraction, unchangedByStorageFraction: unchangedFraction / 2, flips: step, flipRatio: 0.01 });
+
+describe('unchangedSeries', () => {
+  it('turns the per-step points into one report series of (step, unchanged fraction)', () => {
+    const [series] = unchangedSeries({ stepsPerPoint: 1, steps: 2, points: [point(0, 0.5), point(1, 0.25)] });
+    expect(series.points).toEqual([[0, 0.5], [1, 0.25]]);
+    expect(series.yLabel).toBe('unchanged fraction');
+  });
+});
 
 describe('downsampleSeries', () => {
   it.each([

@@ -17,7 +17,7 @@ import { sizedConfig, type Experiment, type ExperimentContext, type ExperimentOu
 import { YaylaConfigError } from './yayla/errors.js';
 import { momentumMemory, stateRows, withRatios } from './yayla/memory.js';
 import { countBinaryWeights, YAYLA_MODELS, type YaylaModelName } from './yayla/models.js';
-import { downsampleSeries, momentumStepRecorder, summarizeSteps } from './yayla/momentum-series.js';
+import { downsampleSeries, momentumStepRecorder, summarizeSteps, unchangedSeries, type MomentumSeries } from './yayla/momentum-series.js';
 import { createRecorder, recorderPlan, runEncodingSearch, type SearchOutcome, type YaylaRecorderConfig, type YaylaSearchConfig } from './yayla/search.js';
 import { comparisonTable, searchTable, standardFormatsTable, type VariantRow } from './yayla/table.js';
 import { yaylaNotes } from './yayla/notes.js';
@@ -168,6 +168,7 @@ async function runModel(context: ExperimentContext, config: YaylaConfig, entry: 
       momentumSteps: downsampleSeries(stepRecorder.points, config.maxSeriesPoints),
       momentumSummary: summary,
     };
+    run.series = unchangedSeries(run.statistics.momentumSteps as MomentumSeries);
     runs.push(run);
     rows.push({ model: entry.model, label: variant.label, format: momentumName, bits: format.bits, testAccuracy: run.testAccuracy, summary, memory });
   };

@@ -4,6 +4,7 @@
  * totals of @lowbit/training cannot be used for this: they sum the Adam state (batch norm) into
  * the same unchanged count, and they have one value per epoch, not per step.
  */
+import type { Series } from '../../results/types.js';
 import type { OptimizerStatistics, StatisticsTotals } from '@lowbit/optim';
 import type { Callback } from '@lowbit/training';
 import { YaylaSeriesError } from './errors.js';
@@ -106,4 +107,17 @@ export function momentumStepRecorder(route = 'bop'): Callback & { points: Moment
       points.push(stepPoint(statistics!.step, totals));
     },
   };
+}
+
+/** The unchanged fraction per step as report series (one chart per results file, a line per run). */
+export function unchangedSeries(series: MomentumSeries): Series[] {
+  return [
+    {
+      chart: 'Bop momentum values left unchanged by their encoding, per step',
+      label: '',
+      xLabel: 'optimizer step',
+      yLabel: 'unchanged fraction',
+      points: series.points.map((point) => [point.step, point.unchangedFraction]),
+    },
+  ];
 }
