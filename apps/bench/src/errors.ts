@@ -21,14 +21,6 @@ export class UnknownExperimentError extends BenchUsageError {
   }
 }
 
-/** A registered experiment whose runner is not written yet: it says so instead of faking results. */
-export class ExperimentNotImplementedError extends Error {
-  override name = 'ExperimentNotImplementedError';
-  constructor(readonly experiment: string) {
-    super(`experiment ${experiment} is registered but not implemented yet; it produces no results (see \`lowbit-bench list\`)`);
-  }
-}
-
 /** A results document that does not match the JSON Schema of the bench. */
 export class ResultsValidationError extends Error {
   override name = 'ResultsValidationError';

@@ -84,11 +84,11 @@ export function createProgram(options: ProgramOptions = {}): Command {
 
   program
     .command('list')
-    .description('list the experiments and whether each is implemented')
+    .description('list the experiments and what each runs')
     .action(() => {
       const width = Math.max(...EXPERIMENTS.map((experiment) => experiment.name.length));
       for (const experiment of EXPERIMENTS) {
-        write(`${experiment.name.padEnd(width)}  ${experiment.status === 'ready' ? 'ready          ' : 'not implemented'}  ${experiment.description}\n`);
+        write(`${experiment.name.padEnd(width)}  ${experiment.description}\n`);
       }
     });
 

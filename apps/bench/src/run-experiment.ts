@@ -1,7 +1,6 @@
 /** `run <experiment>`: pick the backend, run, write JSON + CSV, print the comparison table. */
 import { selectBackend } from './backend.js';
 import { collectEnvironment } from './environment.js';
-import { ExperimentNotImplementedError } from './errors.js';
 import { findExperiment } from './experiments/registry.js';
 import type { Progress } from './progress.js';
 import type { ResultsDocument } from './results/types.js';
@@ -29,7 +28,6 @@ export interface RunExperimentOutcome {
 
 export async function runExperiment(options: RunExperimentOptions): Promise<RunExperimentOutcome> {
   const experiment = findExperiment(options.experiment);
-  if (experiment.status !== 'ready' || experiment.run === undefined) throw new ExperimentNotImplementedError(experiment.name);
   const backend = await selectBackend({ backend: options.backend, threads: options.threads });
   if (backend.fallbackReason !== undefined) options.progress.log(`wasm backend unavailable, using the reference backend: ${backend.fallbackReason}`);
   const environment = collectEnvironment({ threads: backend.threads, backend: backend.name });

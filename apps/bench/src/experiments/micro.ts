@@ -210,6 +210,5 @@ export async function runMicro(context: ExperimentContext, config: MicroConfig =
 export const microExperiment: Experiment = {
   name: 'micro',
   description: 'quantize, GEMM, convolution and LeNet-5 / ResNet-18 / BNN training steps: lowbit wasm vs reference backend, PyTorch CPU and TF.js wasm, as ratios',
-  status: 'ready',
   run: (context) => runMicro(context),
 };

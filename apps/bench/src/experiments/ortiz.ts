@@ -186,6 +186,5 @@ export async function runOrtiz(context: ExperimentContext, given?: OrtizConfig):
 export const ortizExperiment: Experiment = {
   name: 'ortiz',
   description: 'Ortiz et al.: 12-bit fixed point SR vs 12-bit float vs local scaling vs 7-bit power of two (MLP, cifar10-quick)',
-  status: 'ready',
   run: (context) => runOrtiz(context),
 };

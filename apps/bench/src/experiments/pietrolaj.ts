@@ -129,6 +129,5 @@ export async function runPietrolaj(context: ExperimentContext, given?: Pietrolaj
 export const pietrolajExperiment: Experiment = {
   name: 'pietrolaj',
   description: 'Pietrołaj & Blok: LeNet-5, AlexNet, ResNet-18 in float32 vs 8-bit float variants (splits, offsets, rounding, overflow)',
-  status: 'ready',
   run: (context) => runPietrolaj(context),
 };

@@ -123,6 +123,5 @@ export async function runQuick(context: ExperimentContext, given?: QuickConfig):
 export const quickExperiment: Experiment = {
   name: 'quick',
   description: 'LeNet-5 on MNIST: float32 vs OCP FP8 (E4M3 fwd / E5M2 bwd) vs a custom 8-bit float with a dynamic exponent offset',
-  status: 'ready',
   run: (context) => runQuick(context),
 };

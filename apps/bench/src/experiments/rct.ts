@@ -99,6 +99,5 @@ export async function runRct(context: ExperimentContext, given?: RctConfig): Pro
 export const rctExperiment: Experiment = {
   name: 'rct',
   description: 'RCT: dynamic per-layer bitwidth vs QAT vs float32: accuracy, bitwidths, GEMM energy, parameter memory',
-  status: 'ready',
   run: (context) => runRct(context),
 };

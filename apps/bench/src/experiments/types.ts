@@ -26,9 +26,7 @@ export interface ExperimentOutcome {
 export interface Experiment {
   name: string;
   description: string;
-  /** 'ready' runs; 'not-implemented' is listed but refuses to run (no fake results). */
-  status: 'ready' | 'not-implemented';
-  run?(context: ExperimentContext): Promise<ExperimentOutcome>;
+  run(context: ExperimentContext): Promise<ExperimentOutcome>;
 }
 
 /** The config an experiment runs with: its own, with the command line's --epochs applied. */

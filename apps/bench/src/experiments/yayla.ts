@@ -230,6 +230,5 @@ export async function runYayla(context: ExperimentContext, given?: YaylaConfig):
 export const yaylaExperiment: Experiment = {
   name: 'yayla',
   description: 'Yayla & Chen: BNNs with Bop, momentum in float32/float16/bfloat16/searched encodings: unchanged fraction, memory',
-  status: 'ready',
   run: (context) => runYayla(context),
 };
