@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wasmBackend } from '@lowbit/backend-wasm';
-import { getBackend, setBackend, type Backend } from '@lowbit/tensor';
+import { runQuickOnWasm } from './quick-run.testutil.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collectEnvironment } from '../environment.js';
-import { createProgress } from '../progress.js';
 import { assertValidResults } from '../results/schema.js';
 import type { RunResult } from '../results/types.js';
 import type { ExperimentOutcome } from './types.js';
@@ -17,21 +15,10 @@ const STORED = (name: string) => name !== 'float32' && !name.startsWith('pow2');
 
 describe('ortiz at --quick size', () => {
   let outcome: ExperimentOutcome;
-  let previous: Backend;
-  let backend: ReturnType<typeof wasmBackend>;
 
   beforeAll(async () => {
-    previous = getBackend();
-    backend = wasmBackend({ threads: 2 });
-    await backend.ready();
-    setBackend(backend);
-    outcome = await runOrtiz({ quick: true, seed: 5, progress: createProgress({ mode: 'silent' }), backend: { name: 'wasm', threads: 2 } });
+    outcome = await runQuickOnWasm(runOrtiz, { seed: 5 });
   }, 300_000);
-
-  afterAll(async () => {
-    setBackend(previous);
-    await backend.shutdown();
-  });
 
   const run = (name: string): RunResult => {
     const found = outcome.runs.find((candidate) => candidate.name === name);

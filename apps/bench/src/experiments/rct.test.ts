@@ -1,7 +1,5 @@
+import { runQuickOnWasm } from './quick-run.testutil.js';
 import { describe, expect, it } from 'vitest';
-import { wasmBackend } from '@lowbit/backend-wasm';
-import { getBackend, setBackend } from '@lowbit/tensor';
-import { createProgress } from '../progress.js';
 import { assertValidResults } from '../results/schema.js';
 import { collectEnvironment } from '../environment.js';
 import { rctConfig, rctSmokeConfig, rctVariants } from './rct/config.js';
@@ -30,13 +28,7 @@ describe('rctVariants', () => {
 
 describe('rct --quick', () => {
   it('trains float32, QAT and RCT on both networks and reports bits, energy, memory and claims', { timeout: 90_000 }, async () => {
-    const previous = getBackend();
-    const backend = wasmBackend({ threads: 1 });
-    setBackend(backend);
-    const outcome = await runRct({ quick: true, seed: 2, progress: createProgress({ mode: 'silent' }), backend: { name: 'wasm', threads: 1 } }, rctSmokeConfig).finally(async () => {
-      setBackend(previous);
-      await backend.shutdown();
-    });
+    const outcome = await runQuickOnWasm((context) => runRct(context, rctSmokeConfig), { seed: 2, threads: 1 });
     expect(outcome.runs.map((run) => run.name)).toEqual(['lenet5/float32', 'lenet5/qat', 'lenet5/rct', 'lenet5/rct-stochastic', 'cifar10Quick/float32', 'cifar10Quick/qat', 'cifar10Quick/rct']);
     for (const run of outcome.runs) {
       expect(run.testAccuracy).toBeGreaterThanOrEqual(0);

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wasmBackend } from '@lowbit/backend-wasm';
+import { runQuickOnWasm } from './quick-run.testutil.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { floatFormat } from '@lowbit/formats';
-import { getBackend, setBackend, type Backend } from '@lowbit/tensor';
 import { collectEnvironment } from '../environment.js';
-import { createProgress } from '../progress.js';
 import { assertValidResults } from '../results/schema.js';
 import type { RunResult } from '../results/types.js';
 import { momentumVariants, runName, runYayla, yaylaConfig, yaylaSmokeConfig } from './yayla.js';
@@ -120,20 +118,10 @@ describe('pure helpers', () => {
 
 describe('yayla --quick', () => {
   let outcome: ExperimentOutcome;
-  let previous: Backend;
-  let backend: ReturnType<typeof wasmBackend>;
 
   beforeAll(async () => {
-    previous = getBackend();
-    backend = wasmBackend({ threads: 2 });
-    setBackend(backend);
-    outcome = await runYayla({ quick: true, seed: 1, progress: createProgress({ mode: 'silent' }), backend: { name: 'wasm', threads: 2 } });
+    outcome = await runQuickOnWasm(runYayla, { seed: 1 });
   }, 300_000); // a ceiling for a shared machine: the smoke run took about 45 s on 2 busy cores
-
-  afterAll(async () => {
-    if (previous !== undefined) setBackend(previous);
-    await backend?.shutdown();
-  });
 
   const find = (model: string, label: string): RunResult | undefined => outcome.runs.find((run) => run.name === runName(model as 'vgg3', label));
 
