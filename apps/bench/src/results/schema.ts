@@ -16,7 +16,7 @@ const curvePoint = {
   properties: {
     epoch: { type: 'number', minimum: 0 },
     step: { type: 'integer', minimum: 0 },
-    trainLoss: finiteNumber,
+    trainLoss: { type: ['number', 'null'] },
     testAccuracy: { type: ['number', 'null'], minimum: 0, maximum: 1 },
   },
 } as const;

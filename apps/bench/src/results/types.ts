@@ -17,7 +17,8 @@ export interface Environment {
 export interface CurvePoint {
   epoch: number;
   step: number;
-  trainLoss: number;
+  /** Mean finite loss of the slice; null when every step of the slice was skipped as non-finite. */
+  trainLoss: number | null;
   testAccuracy: number | null;
 }
 

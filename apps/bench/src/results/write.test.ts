@@ -34,6 +34,18 @@ describe('results files', () => {
     expect(() => assertValidResults(bad, 'bad.json')).toThrow(/bad\.json .*\/runs\/0\/testAccuracy must be <= 1.*\/runs\/1 must have required property 'seed'/);
   });
 
+  it('checks the document as JSON will store it: NaN in a number field is refused before anything is written, a null loss point is kept', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'lowbit-results-'));
+    const broken = sampleDocument();
+    broken.runs[0].testAccuracy = NaN; // JSON would write null
+    expect(() => writeResults({ document: broken, directory })).toThrow(ResultsValidationError);
+    expect(readdirSync(directory)).toEqual([]);
+    const skipped = sampleDocument();
+    skipped.runs[0].curves.steps.push({ epoch: 2, step: 20, trainLoss: null, testAccuracy: 0.5 });
+    const { jsonPath } = writeResults({ document: skipped, directory });
+    assertValidResults(JSON.parse(readFileSync(jsonPath, 'utf8')));
+  });
+
   it('file timestamps sort and contain no colons', () => {
     expect(timestampForFile(new Date('2025-12-31T23:59:59.999Z'))).toBe('2025-12-31T23-59-59Z');
   });

@@ -37,11 +37,13 @@ export function writeFileAtomically(path: string, text: string): void {
 
 export function writeResults(options: WriteResultsOptions): WrittenResults {
   const { document } = options;
-  // Validate before writing: a file on disk is always a valid results file.
-  assertValidResults(document, `results of ${document.experiment}`);
+  // Validate what will be on disk, not the object: JSON turns NaN and Infinity into null, which a
+  // number field must not hold, so a file on disk is always a valid results file.
+  const text = JSON.stringify(document, null, 2) + '\n';
+  assertValidResults(JSON.parse(text), `results of ${document.experiment}`);
   const jsonPath = options.out === undefined ? defaultResultsPath({ experiment: document.experiment, directory: options.directory, now: options.now }) : resolve(options.out);
   const csvPath = jsonPath.replace(/\.json$/i, '') + '.csv';
-  writeFileAtomically(jsonPath, JSON.stringify(document, null, 2) + '\n');
+  writeFileAtomically(jsonPath, text);
   writeFileAtomically(csvPath, resultsCsv(document));
   return { jsonPath, csvPath };
 }

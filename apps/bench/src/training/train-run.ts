@@ -60,7 +60,7 @@ function curveRecorder(options: { label: string; progress: Progress; totalSteps:
       const index = batch.batch + 1;
       const slice = (i: number) => Math.floor((i * options.pointsPerEpoch) / options.stepsPerEpoch);
       if (slice(index) !== slice(index - 1) || index === options.stepsPerEpoch) {
-        curve.push({ epoch: batch.epoch + index / options.stepsPerEpoch, step: done, trainLoss: count > 0 ? sum / count : NaN, testAccuracy: null });
+        curve.push({ epoch: batch.epoch + index / options.stepsPerEpoch, step: done, trainLoss: count > 0 ? sum / count : null, testAccuracy: null });
         sum = 0;
         count = 0;
       }
