@@ -10,7 +10,7 @@
  * and the paper's claims next to them.
  */
 import { sgd } from '@lowbit/optim';
-import { energyReport, type RctReport } from '@lowbit/training';
+import type { RctReport } from '@lowbit/training';
 import type { RunResult } from '../results/types.js';
 import { describeData, loadImageData } from '../training/data.js';
 import { trainRun } from '../training/train-run.js';
@@ -27,7 +27,7 @@ async function runNetwork(context: ExperimentContext, config: RctConfig, network
   for (const variant of rctVariants(config, network, context.seed)) {
     const model = buildNetwork(network.network, context.seed, variant.plan);
     const optimizer = sgd({ learningRate: network.learningRate, momentum: network.momentum });
-    const { run, fit } = await trainRun({
+    const { run, fit, energy } = await trainRun({
       name: variant.name,
       description: variant.description,
       formats: variant.formats,
@@ -41,18 +41,11 @@ async function runNetwork(context: ExperimentContext, config: RctConfig, network
       precision: buildController(variant),
     });
     const report = fit.precision as RctReport | undefined;
-    // trainRun keeps the totals; the per-GEMM split (forward, backward-data, backward-weight) needs the layer rows.
-    const energy = energyReport(model, {
-      batchSize: network.batchSize,
-      inputShape: data.inputShape,
-      steps: fit.steps,
-      optimizer,
-      weightBits: report === undefined ? undefined : Object.fromEntries(report.layers.map((layer) => [layer.parameter, layer.meanBits])),
-    });
     Object.assign(run.statistics, {
       network: network.network,
       variant: variant.variant,
       dataset: data.label,
+      // The per-GEMM split (forward, backward-data, backward-weight) comes from the energy report's layer rows.
       gemm: gemmBreakdown(energy),
       ...(report === undefined ? {} : { bits: bitsSummary(report) }),
     });

@@ -7,7 +7,7 @@
 import type { Module } from '@lowbit/nn';
 import type { OptimizerDefinition } from '@lowbit/optim';
 import type { Augmentation } from '@lowbit/datasets';
-import { energyReport, fit, memoryReport, type Callback, type FitResult, type PrecisionController, type RctReport } from '@lowbit/training';
+import { energyReport, fit, memoryReport, type Callback, type EnergyReport, type FitResult, type MemoryReport, type PrecisionController, type RctReport } from '@lowbit/training';
 import { pointHistograms } from '../measurements.js';
 import { relieveMemoryPressure } from '../memory-pressure.js';
 import type { Progress } from '../progress.js';
@@ -39,6 +39,9 @@ export interface TrainRunOptions {
 export interface TrainRunOutcome {
   run: RunResult;
   fit: FitResult;
+  /** The full reports behind run.statistics.memory and .energy (per layer and parameter rows included). */
+  memory: MemoryReport;
+  energy: EnergyReport;
 }
 
 /** A callback that drives a progress bar and samples the loss curve. */
@@ -123,5 +126,5 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunOutcom
     },
     histograms: pointHistograms(model, options.formats),
   };
-  return { run, fit: result };
+  return { run, fit: result, memory, energy };
 }
