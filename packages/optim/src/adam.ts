@@ -85,10 +85,10 @@ function adamFamily(op: 'adam' | 'adamw', options: AdamOptions, defaultDecay: nu
       }
       const first = context.buffers.get('firstMoment')!;
       const second = context.buffers.get('secondMoment')!;
-      const mPrevious = first.read();
-      const vPrevious = second.read();
-      const m = new Float32Array(n);
-      const v = new Float32Array(n);
+      const mPrevious = first.peek();
+      const vPrevious = second.peek();
+      const m = first.writable();
+      const v = second.writable();
       // lerp(m, g, weight) as PyTorch evaluates it: m + weight (g - m) when weight < 0.5, else g - (g - m)(1 - weight).
       const weight = fround(1 - beta1);
       const complement = fround(1 - weight);
@@ -105,7 +105,8 @@ function adamFamily(op: 'adam' | 'adamw', options: AdamOptions, defaultDecay: nu
       const stepSize = fround(-(rate / (1 - beta1 ** t)));
       const correction = fround(Math.sqrt(1 - beta2 ** t));
       const epsilon32 = fround(epsilon);
-      const update = new Float32Array(n);
+      // The gradient array belongs to this step and is no longer read: it becomes the update.
+      const update = g;
       const mStored = writtenM.stored;
       const vStored = writtenV.stored;
       for (let i = 0; i < n; i++) {

@@ -71,10 +71,10 @@ export function bop(options: BopOptions = {}): OptimizerDefinition {
       const gamma = fround(hyper.adaptivity);
       const tau = fround(hyper.threshold);
       const buffer = context.buffers.get('momentum')!;
-      const previous = buffer.read();
+      const previous = buffer.peek();
       const w = parameter.value.data() as Float32Array;
       recorder?.record({ parameter: context.name, step, momentum: previous, gradient, weights: w, adaptivity: gamma, threshold: tau });
-      const next = new Float32Array(n);
+      const next = buffer.writable();
       for (let i = 0; i < n; i++) next[i] = previous[i] + fround(gamma * fround(gradient[i] - previous[i]));
       const written = buffer.write(next, previous);
       const m = written.stored;

@@ -67,33 +67,34 @@ export function sgd(options: SgdOptions): OptimizerDefinition {
 
     protected direction(context: ParameterContext, gradient: Float32Array, w: Float32Array, _step: number, hyper: Record<string, number>): Direction {
       const n = context.size;
+      // d is the gradient array, which this step owns: it becomes the update in place.
       const d = gradient;
       const decay32 = fround(weightDecay);
       if (weightDecay !== 0) for (let i = 0; i < n; i++) d[i] = d[i] + fround(decay32 * w[i]);
-      const state = [];
-      if (momentum !== 0) {
-        const buffer = context.buffers.get('momentum')!;
-        const previous = buffer.read();
-        let next: Float32Array;
-        if (!buffer.initialized) next = Float32Array.from(d);
-        else {
-          next = new Float32Array(n);
-          const momentum32 = fround(momentum);
-          const keep32 = fround(1 - dampening);
-          for (let i = 0; i < n; i++) next[i] = fround(momentum32 * previous[i]) + fround(keep32 * d[i]);
-        }
-        const written = buffer.write(next, previous);
-        state.push(slotStatistics('momentum', buffer.storage.name, n, written.unchanged, written.unchangedByStorage));
-        const b = written.stored;
-        if (nesterov) {
-          const momentum32 = fround(momentum);
-          for (let i = 0; i < n; i++) d[i] = d[i] + fround(momentum32 * b[i]);
-        } else d.set(b);
-      }
       const negativeRate = fround(-hyper.learningRate);
-      const update = new Float32Array(n);
-      for (let i = 0; i < n; i++) update[i] = negativeRate * d[i];
-      return { update, decay: 1, state };
+      if (momentum === 0) {
+        for (let i = 0; i < n; i++) d[i] = negativeRate * d[i];
+        return { update: d, decay: 1, state: [] };
+      }
+      const buffer = context.buffers.get('momentum')!;
+      const previous = buffer.peek();
+      let next: Float32Array;
+      if (!buffer.initialized) next = d.slice();
+      else {
+        next = buffer.writable();
+        const momentum32 = fround(momentum);
+        const keep32 = fround(1 - dampening);
+        for (let i = 0; i < n; i++) next[i] = fround(momentum32 * previous[i]) + fround(keep32 * d[i]);
+      }
+      const written = buffer.write(next, previous);
+      const state = [slotStatistics('momentum', buffer.storage.name, n, written.unchanged, written.unchangedByStorage)];
+      // The direction reads the stored b (what a compressed buffer kept), then scales in place.
+      const b = written.stored;
+      if (nesterov) {
+        const momentum32 = fround(momentum);
+        for (let i = 0; i < n; i++) d[i] = negativeRate * fround(d[i] + fround(momentum32 * b[i]));
+      } else for (let i = 0; i < n; i++) d[i] = negativeRate * b[i];
+      return { update: d, decay: 1, state };
     }
   }
 

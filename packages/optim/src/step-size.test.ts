@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { binaryFormat, fixedPointFormat, floatFormat, parseFormat } from '@lowbit/formats';
+import { binaryFormat, fixedPointFormat, floatFormat } from '@lowbit/formats';
 import { elementStep, updateInSteps } from './step-size.js';
 
 const float32 = floatFormat({ exponentBits: 8, mantissaBits: 23 });
-const e4m3 = parseFormat('float8_e4m3fn');
+const e4m3 = floatFormat({ exponentBits: 4, mantissaBits: 3, specials: 'fn' });
 const e4m3NoSubnormals = floatFormat({ exponentBits: 4, mantissaBits: 3, specials: 'fn', subnormals: false });
 
 /** float32 spacing at a float32 value, independently: the distance to the next larger float32 magnitude. */

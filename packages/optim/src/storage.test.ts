@@ -5,6 +5,7 @@ import { adam } from './adam.js';
 import { bop } from './bop.js';
 import { sgd } from './sgd.js';
 import { param, setGrad } from './helpers.testutil.js';
+import { StateBuffer, resolveStorage } from './storage.js';
 
 const fround = Math.fround;
 const e4m2b20 = floatFormat({ exponentBits: 4, mantissaBits: 2, bias: 20, specials: 'finite' }); // 7 bits, values ~2^-19 .. 2^-5
@@ -131,5 +132,32 @@ describe('stochastic rounding of state', () => {
       expect(oneByOne).toEqual(a.stored[step]);
     });
     expect(a.state.buffers['layer.w/momentum'].streamPosition).toBe(3 * n);
+  });
+});
+
+describe('StateBuffer without copies (float32 storage)', () => {
+  const make = () => new StateBuffer('w/momentum', 3, resolveStorage('test', 'state', 'float32'), 0, Float32Array.from([1, 2, 3]));
+
+  it('peek gives the stored array itself; a write replaces it, so values peeked before stay as they were', () => {
+    const buffer = make();
+    const previous = buffer.peek();
+    expect(buffer.peek()).toBe(previous);
+    const next = buffer.writable();
+    next.set([1, 5, 6]);
+    const written = buffer.write(next, previous);
+    expect(Array.from(previous)).toEqual([1, 2, 3]);
+    expect(written.stored).toBe(next);
+    expect(written.unchanged).toBe(1);
+    expect(Array.from(buffer.read())).toEqual([1, 5, 6]);
+  });
+
+  it('writable recycles the array the last write replaced, and read() hands out copies', () => {
+    const buffer = make();
+    const first = buffer.peek();
+    buffer.write(Float32Array.from([4, 5, 6]), first);
+    expect(buffer.writable()).toBe(first);
+    const copy = buffer.read();
+    copy[0] = 99;
+    expect(buffer.peek()[0]).toBe(4);
   });
 });

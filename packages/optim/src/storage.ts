@@ -94,6 +94,8 @@ export class StateBuffer {
   /** False until the first write (SGD initializes its momentum with the first gradient). */
   initialized = false;
   private float32: Float32Array | undefined;
+  /** float32 storage: the array the last write replaced, recycled by `writable`. */
+  private spare: Float32Array | undefined;
   private packed: Uint8Array | undefined;
   private readonly stream: RandomStream;
 
@@ -114,7 +116,30 @@ export class StateBuffer {
 
   /** The stored values, decoded into a new Float32Array. */
   read(): Float32Array {
-    if (this.float32 !== undefined) return Float32Array.from(this.float32);
+    if (this.float32 !== undefined) return this.float32.slice();
+    return this.decoded();
+  }
+
+  /**
+   * The stored values for an update rule that only reads them before calling `write`: a float32
+   * buffer returns its own array (no copy; `write` replaces that array instead of overwriting it,
+   * so the values stay valid as "previous"), a packed one decodes as `read` does.
+   */
+  peek(): Float32Array {
+    return this.float32 ?? this.decoded();
+  }
+
+  /**
+   * An array of `count` values for the rule to fill and hand to `write` (contents undefined). A
+   * float32 buffer recycles the array its last write replaced, so a step allocates nothing.
+   */
+  writable(): Float32Array {
+    const spare = this.spare;
+    this.spare = undefined;
+    return spare ?? new Float32Array(this.count);
+  }
+
+  private decoded(): Float32Array {
     const format = this.storage.format as ElementFormat;
     return format.decode(unpackCodes(this.packed as Uint8Array, this.storage.bits, this.count));
   }
@@ -122,11 +147,15 @@ export class StateBuffer {
   /**
    * Stores `values` (computed in float32), rounding them into the storage format, and counts the
    * values left unchanged against `previous` (the stored values read at the start of this step).
+   * A float32 buffer keeps `values` itself as its storage (no copy): the caller hands the array
+   * over and must not change it afterwards.
    */
   write(values: Float32Array, previous?: Float32Array): WriteResult {
+    if (values.length !== this.count) throw new RangeError(`internal: ${this.key} holds ${this.count} values, got ${values.length}`);
     let stored: Float32Array;
     if (this.float32 !== undefined) {
-      this.float32.set(values);
+      if (values !== this.float32) this.spare = this.float32;
+      this.float32 = values;
       stored = values;
     } else {
       const format = this.storage.format as ElementFormat;
@@ -139,7 +168,14 @@ export class StateBuffer {
     this.initialized = true;
     let unchanged = 0;
     let unchangedByStorage = 0;
-    if (previous !== undefined) {
+    if (previous !== undefined && stored === values) {
+      // float32 storage keeps the computed value: nothing is lost to the storage itself.
+      for (let i = 0; i < this.count; i++) {
+        const before = previous[i];
+        const after = stored[i];
+        if (after === before || (after !== after && before !== before)) unchanged++;
+      }
+    } else if (previous !== undefined) {
       for (let i = 0; i < this.count; i++) {
         const before = previous[i];
         const after = stored[i];

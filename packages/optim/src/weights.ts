@@ -111,10 +111,12 @@ export abstract class UpdateOptimizer extends BaseOptimizer {
     const { parameter, shape, size } = context;
     const master = context.buffers.get('master');
     const stored = parameter.value.data() as Float32Array;
-    const weights = master ? master.read() : stored;
+    const weights = master ? master.peek() : stored;
     const { update, decay, state } = this.direction(context, gradient, weights, step, hyper);
     context.points.get('update')?.apply(update, shape);
-    const next = new Float32Array(size);
+    // The downloaded weights are this step's own copy: overwrite them unless the statistics
+    // compare against them below, or they are the master buffer's array.
+    const next = master ? master.writable() : this.common.statistics ? new Float32Array(size) : stored;
     if (decay === 1) for (let i = 0; i < size; i++) next[i] = weights[i] + update[i];
     // A float32 sum computed in float64 and stored once is correctly rounded (53 >= 2·24 + 2).
     else for (let i = 0; i < size; i++) next[i] = Math.fround(weights[i] * decay) + update[i];
@@ -122,7 +124,7 @@ export abstract class UpdateOptimizer extends BaseOptimizer {
     if (master) {
       const written = master.write(next, weights);
       state.push(slotStatistics('master', master.storage.name, size, written.unchanged, written.unchangedByStorage));
-      forward = Float32Array.from(written.stored);
+      forward = written.stored.slice();
     }
     context.points.get('weight')?.apply(forward, shape);
     const rounding = this.weights.rounding;

@@ -202,6 +202,13 @@ function nestedShape(values: NestedNumbers): number[] {
 }
 
 function toTyped(op: string, values: ArrayLike<number>, dtype: DType): Float32Array | Int32Array {
+  // Typed arrays hold numbers by construction, so they skip the checked loop below (~10x the
+  // cost of a native copy, which an optimizer writing millions of weights would pay every step).
+  // An array of the right type goes as it is: every backend's upload copies it.
+  if (dtype === 'float32' && ArrayBuffer.isView(values) && !(values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array)) {
+    return values instanceof Float32Array ? values : new Float32Array(values as unknown as ArrayLike<number>);
+  }
+  if (dtype === 'int32' && values instanceof Int32Array) return values;
   if (dtype === 'float32') {
     const out = new Float32Array(values.length);
     for (let i = 0; i < values.length; i++) {

@@ -29,7 +29,8 @@ export const referenceBackend: Backend<ReferenceHandle> = {
   name: 'reference',
   kernels,
   upload(values: Float32Array | Int32Array, shape: readonly number[], dtype: DType): ReferenceTensor {
-    const copy = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+    // slice() is a native copy; from() converts between the two types (int32 values into float32 storage).
+    const copy = dtype === 'int32' ? (values instanceof Int32Array ? values.slice() : Int32Array.from(values)) : values instanceof Float32Array ? values.slice() : Float32Array.from(values);
     return wrap(copy, shape, dtype);
   },
   download(tensor: ReferenceTensor): Float32Array | Int32Array {
