@@ -86,6 +86,10 @@ describe('BatchNorm (PyTorch definitions, hand-computed)', () => {
     checkGradient((input, w, b) => functionalCall(bn, { weight: w, bias: b }, input), [x, weight, bias], { label: 'BatchNorm2d' });
     const bn1 = new BatchNorm1d({ numFeatures: 4 });
     checkGradient((input) => bn1.forward(input), [randomNormal([5, 4], { seed: 4 })], { label: 'BatchNorm1d' });
+    const plain = new BatchNorm1d({ numFeatures: 2, affine: false });
+    checkGradient((input) => plain.forward(input), [randomNormal([3, 2, 5], { seed: 5 })], { label: 'BatchNorm1d without affine' });
+    const batchOnly = new BatchNorm2d({ numFeatures: 2, trackRunningStats: false }).eval();
+    checkGradient((input) => batchOnly.forward(input), [randomNormal([2, 2, 2, 3], { seed: 6 })], { label: 'BatchNorm2d, batch statistics in evaluation' });
   });
 
   it('shows useful messages', () => {

@@ -8,12 +8,14 @@
  * - evaluation: y = (x - runningMean) / sqrt(runningVar + eps) * weight + bias.
  * Buffers: runningMean (zeros), runningVar (ones), numBatchesTracked (int32 scalar), PyTorch's
  * running_mean, running_var, num_batches_tracked. The batch statistics are differentiated
- * through (mean and variance depend on x), as PyTorch does in training mode.
+ * through (mean and variance depend on x), as PyTorch does in training mode, by one fused op with
+ * a closed-form gradient (batch-norm-training.ts).
  */
-import { add, div, mean, mul, reshape, sqrt, square, sub, type Parameter, type Variable } from '@lowbit/autograd';
+import { add, div, mul, reshape, sub, type Parameter, type Variable } from '@lowbit/autograd';
 import * as T from '@lowbit/tensor';
 import { ArgumentError, ShapeError, formatShape } from '@lowbit/tensor';
 import { Module, type ModuleOptions } from '../module.js';
+import { batchNormTraining } from './batch-norm-training.js';
 import { expectAxis, expectRank, positiveInteger } from './checks.js';
 
 export interface BatchNormOptions extends ModuleOptions {
@@ -70,24 +72,24 @@ abstract class BatchNorm extends Module {
   protected compute(x: Variable): Variable {
     expectRank(this.label, x, this.layout.ranks, this.layout.text);
     expectAxis(this.label, x, 1, this.numFeatures, 'channels', "check the previous layer's output channels (numFeatures is axis 1)");
-    const axes = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
     const shape = [1, this.numFeatures, ...Array.from({ length: x.rank - 2 }, () => 1)];
     const count = x.size / this.numFeatures;
-    let normalized: Variable;
     if (this.training || !this.trackRunningStats) {
       if (this.training && count <= 1) {
         throw new ShapeError(`${this.label}: expected more than 1 value per channel when training, got input shape ${formatShape(x.shape)}; use a batch larger than 1 or call eval()`, [x.shape]);
       }
-      const batchMean = mean(x, { axis: axes, keepDims: true });
-      const centered = sub(x, batchMean);
-      const variance = mean(square(centered), { axis: axes, keepDims: true });
-      normalized = div(centered, sqrt(add(variance, this.eps)));
-      if (this.training && this.trackRunningStats) this.updateRunningStatistics(batchMean.value, variance.value, count);
-    } else {
-      const runningMean = T.reshape(this.buffer('runningMean'), shape);
-      const runningStd = T.sqrt(T.add(T.reshape(this.buffer('runningVar'), shape), this.eps));
-      normalized = div(sub(x, runningMean), runningStd);
+      // One fused op with its own gradient (batch-norm-training.ts), the affine part folded in.
+      // Affine means scale and shift (a subclass may add a shift of its own to a non-affine one).
+      const affine = this.weight !== undefined;
+      const weight = affine ? reshape(this.use('weight'), shape) : T.ones(shape);
+      const bias = affine ? reshape(this.use('bias'), shape) : T.zeros(shape);
+      const { output, statistics } = batchNormTraining(x, weight, bias, this.eps);
+      if (this.training && this.trackRunningStats) this.updateRunningStatistics(statistics.mean, statistics.variance, count);
+      return output;
     }
+    const runningMean = T.reshape(this.buffer('runningMean'), shape);
+    const runningStd = T.sqrt(T.add(T.reshape(this.buffer('runningVar'), shape), this.eps));
+    const normalized = div(sub(x, runningMean), runningStd);
     if (this.weight === undefined) return normalized;
     return add(mul(normalized, reshape(this.use('weight'), shape)), reshape(this.use('bias'), shape));
   }
