@@ -95,12 +95,21 @@ export function wasmCopyWorkload(values: Float32Array): Workload {
   return { name: `memcpy wasm (memory.copy, ${values.length / 2 ** 20}M)`, work: values.length, run: () => copyMemory(source + bytes, source, bytes) };
 }
 
-export const OPS_WORKLOADS = ['pow', 'where', 'argmax over axis 0', 'sum over axes [0, 2]'] as const;
+export const OPS_WORKLOADS = [
+  'pow', 'where', 'argmax over axis 0', 'sum over axes [0, 2]', 'maxPool2d 2x2 stride 2 [64,6,28,28]', 'maxPool2dBackward 2x2 stride 2 [64,6,28,28]',
+] as const;
+export type OpWorkload = (typeof OPS_WORKLOADS)[number];
+
+/** Values an op workload reads (its work): 4M, or the pooling input of LeNet-5's first layer. */
+export function opValues(op: OpWorkload): number {
+  return op.startsWith('maxPool2d') ? 64 * 6 * 28 * 28 : 256 * 128 * 128;
+}
 
 /** 4M values, [256, 128, 128]; where selects between two tensors with a comparison mask. */
-export function opWorkload(backend: Backend, op: (typeof OPS_WORKLOADS)[number]): Workload {
+export function opWorkload(backend: Backend, op: OpWorkload): Workload {
+  if (op.startsWith('maxPool2d')) return poolWorkload(backend, op);
   const shape = [256, 128, 128];
-  const size = 256 * 128 * 128;
+  const size = opValues(op);
   const values = (seed: number) => Float32Array.from(spreadValues(size, seed), (v) => Math.abs(v) + 0.5);
   const [a, b] = [values(1), values(2)].map((data) => backend.upload(data, shape, 'float32'));
   const condition = backend.kernels.greater(a, b, { outShape: shape });
@@ -111,4 +120,21 @@ export function opWorkload(backend: Backend, op: (typeof OPS_WORKLOADS)[number])
     else release(backend, backend.kernels.sum(a, { axes: [0, 2], keepDims: false, outShape: [128] }));
   };
   return { name: `${backend.name} ${op} [${shape}]`, work: size, run, release: () => release(backend, a, b, condition) };
+}
+
+/**
+ * LeNet-5's first max pooling (batch 64: [64, 6, 28, 28] -> [64, 6, 14, 14]), forward or backward,
+ * on random values (a branch on `value > best` mispredicts there). Work: the input values.
+ */
+function poolWorkload(backend: Backend, op: OpWorkload): Workload {
+  const attributes = {
+    kernelSize: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], inShape: [64, 6, 28, 28], outShape: [64, 6, 14, 14],
+  } as const;
+  const x = backend.upload(spreadValues(opValues(op), 3), [...attributes.inShape], 'float32');
+  const dy = backend.upload(spreadValues(64 * 6 * 14 * 14, 4), [...attributes.outShape], 'float32');
+  const backward = op.startsWith('maxPool2dBackward');
+  const run = (): void => {
+    release(backend, backward ? backend.kernels.maxPool2dBackward(dy, x, attributes) : backend.kernels.maxPool2d(x, attributes));
+  };
+  return { name: `${backend.name} ${op}`, work: opValues(op), run, release: () => release(backend, x, dy) };
 }
