@@ -43,6 +43,13 @@ export const OPERAND_WORDS = 20;
   }
   let i = 0;
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  if (i == count) return;
+  if (count >= 4) {
+    // The last 4 values again: one vector instead of up to 3 scalar copies.
+    const last = <usize>(count - 4) << 2;
+    v128.store(dst + last, v128.load(src + last));
+    return;
+  }
   for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
@@ -53,6 +60,11 @@ export const OPERAND_WORDS = 20;
   }
   let i = 0;
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), i32x4.splat(0));
+  if (i == count) return;
+  if (count >= 4) {
+    v128.store(dst + (<usize>(count - 4) << 2), i32x4.splat(0));
+    return;
+  }
   for (; i < count; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
@@ -91,7 +103,9 @@ function readImagesRun(base: usize, pixels: i32, imageStride: i32, channel: i32,
 /**
  * Tap `tap` of the column matrix for columns minor..minor+count-1. Walks output rows: each output
  * row segment reads one input row; with stride 1 the valid part is one contiguous copy and only
- * the padding ends are zero-filled.
+ * the padding ends are zero-filled. Small feature maps make many short segments (LeNet: 10 or 28
+ * columns), so a whole output row uses bounds computed once per run, and the input row address
+ * steps by a constant instead of being recomputed.
  */
 function readIm2colRun(d: usize, base: usize, tap: i32, minor: i32, count: i32, dst: usize): void {
   const channels = word(d, 3);
@@ -119,34 +133,72 @@ function readIm2colRun(d: usize, base: usize, tap: i32, minor: i32, count: i32, 
   let i = pixel / outWidth;
   let j = pixel - i * outWidth;
   const offsetX = kw * dilationX - padLeft;
+  // Stride 1: ix = j + offsetX lies in [0, width) for j in [jFirst, jLast) (a whole output row).
+  const jFirst = min(max(0, -offsetX), outWidth);
+  const jLast = max(min(outWidth, width - offsetX), jFirst);
+  const imageBytes = (<usize>channels * height * width) << 2;
+  const rowStepBytes = (<usize>strideY * width) << 2;
+  // The input row output row i reads: inY = i * strideY + offsetY, at plane + inY * width floats.
+  const offsetY = kh * dilationY - padTop;
+  const plane = base + ((<usize>(channelOffset + c) * height * width) << 2);
+  let inY = i * strideY + offsetY;
+  let row = plane + <usize>image * imageBytes + (<usize>(<isize>inY * width) << 2);
   while (count > 0) {
+    if (strideX == 1 && j == 0 && count >= outWidth) {
+      // Whole output rows up to the end of the image: the same bounds in every row.
+      const rows = min(count / outWidth, outHeight - i);
+      const copied = jLast - jFirst;
+      const rowBytes = <usize>outWidth << 2;
+      const source = <usize>(<isize>(jFirst + offsetX) << 2);
+      for (let r = 0; r < rows; r++) {
+        if (inY < 0 || inY >= height) {
+          zeroFloats(dst, outWidth);
+        } else {
+          if (jFirst > 0) zeroFloats(dst, jFirst);
+          copyFloats(dst + (<usize>jFirst << 2), row + source, copied);
+          if (jLast < outWidth) zeroFloats(dst + (<usize>jLast << 2), outWidth - jLast);
+        }
+        dst += rowBytes;
+        inY += strideY;
+        row += rowStepBytes;
+      }
+      count -= rows * outWidth;
+      i += rows;
+      if (i == outHeight) {
+        i = 0;
+        image++;
+        inY = offsetY;
+        row = plane + <usize>image * imageBytes + (<usize>(<isize>inY * width) << 2);
+      }
+      continue;
+    }
     const take = min(count, outWidth - j);
-    const inY = i * strideY - padTop + kh * dilationY;
     if (inY < 0 || inY >= height) {
       zeroFloats(dst, take);
+    } else if (strideX == 1) {
+      // ix = j + offsetX must lie in [0, width): j in [first, last).
+      const first = min(max(j, -offsetX), j + take);
+      const last = max(min(j + take, width - offsetX), first);
+      if (first > j) zeroFloats(dst, first - j);
+      if (last > first) copyFloats(dst + (<usize>(first - j) << 2), row + (<usize>(first + offsetX) << 2), last - first);
+      if (j + take > last) zeroFloats(dst + (<usize>(last - j) << 2), j + take - last);
     } else {
-      const row = base + (((<usize>image * channels + channelOffset + c) * height + inY) * width << 2);
-      if (strideX == 1) {
-        // ix = j + offsetX must lie in [0, width): j in [first, last).
-        const first = min(max(j, -offsetX), j + take);
-        const last = max(min(j + take, width - offsetX), first);
-        if (first > j) zeroFloats(dst, first - j);
-        if (last > first) copyFloats(dst + (<usize>(first - j) << 2), row + (<usize>(first + offsetX) << 2), last - first);
-        if (j + take > last) zeroFloats(dst + (<usize>(last - j) << 2), j + take - last);
-      } else {
-        for (let t = 0; t < take; t++) {
-          const inX = (j + t) * strideX + offsetX;
-          store<f32>(dst + (<usize>t << 2), inX >= 0 && inX < width ? load<f32>(row + (<usize>inX << 2)) : 0);
-        }
+      for (let t = 0; t < take; t++) {
+        const inX = (j + t) * strideX + offsetX;
+        store<f32>(dst + (<usize>t << 2), inX >= 0 && inX < width ? load<f32>(row + (<usize>inX << 2)) : 0);
       }
     }
     dst += <usize>take << 2;
     count -= take;
     j = 0;
     i++;
+    inY += strideY;
+    row += rowStepBytes;
     if (i == outHeight) {
       i = 0;
       image++;
+      inY = offsetY;
+      row = plane + <usize>image * imageBytes + (<usize>(<isize>inY * width) << 2);
     }
   }
 }

@@ -1,9 +1,9 @@
 /**
  * Dynamic scheduling: the threads of a job take units of work from one atomic counter in the job
  * block (the host zeroes it before every dispatch, src/runtime.ts), so a thread that gets less CPU
- * (a busy machine, a slow core) simply takes fewer units. A unit is a fixed piece of the output
- * (GEMM column block, image chunk, element block, plane group) computed the same way whichever
- * thread takes it, so results stay identical for every thread count and every schedule.
+ * (a busy machine, a slow core) simply takes fewer units. A unit is a fixed piece of the work
+ * (GEMM column block or depth chunk, image chunk, element block, plane group) computed the same way
+ * whichever thread takes it, so results stay identical for every thread count and every schedule.
  */
 
 /** Word of the job block holding the unit counter (the last word of its first KiB). */

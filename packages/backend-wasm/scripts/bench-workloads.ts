@@ -18,6 +18,18 @@ export {
   CONV_PASSES, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, spreadValues, type ConvLayer, type ConvPass,
 } from '@lowbit/tensor/testing';
 
+/**
+ * The two convolutions of LeNet-5 on MNIST (28x28, 5x5 kernels; conv1 padded to keep 28x28):
+ * thin GEMMs (m = 6 or 16 output channels, k = 25 or 150 taps), and weight gradients whose depth
+ * is batch x pixels.
+ */
+export const LENET5_LAYERS: readonly ConvLayer[] = [
+  { name: 'lenet conv1 1->6 5x5 p2 @28', inChannels: 1, outChannels: 6, size: 28, kernel: 5, stride: 1, padding: 2 },
+  { name: 'lenet conv2 6->16 5x5 @14', inChannels: 6, outChannels: 16, size: 14, kernel: 5, stride: 1, padding: 0 },
+];
+/** The batch of a LeNet-5 training step in the profile these workloads come from. */
+export const LENET5_BATCH = 64;
+
 export interface Workload {
   readonly name: string;
   /** Operations (GFLOP/s) or elements (G elements/s) of one run. */

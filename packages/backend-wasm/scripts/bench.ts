@@ -5,8 +5,8 @@
  *
  *   pnpm --filter @lowbit/backend-wasm bench [-- options]
  *   (= tsx --conditions=@lowbit/source scripts/bench.ts; tsx ignores tsconfig's customConditions)
- *     --only gemm,conv,quantize,tfjs,mx,ops   (default: all but mx and ops)
- *     --batch 32                 convolution batch
+ *     --only gemm,conv,lenet,quantize,tfjs,mx,ops   (default: all but lenet, mx and ops)
+ *     --batch 32                 convolution batch (ResNet-18; LeNet-5 runs batch 64)
  *     --repetitions 5            timed runs per workload (median reported)
  *     --reference-repetitions 1  timed runs of the (slow) reference backend
  *     --elements 16777216        values per quantize run
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { referenceBackend, type Backend } from '@lowbit/tensor';
 import { wasmBackend } from '../src/index.js';
 import {
-  CONV_PASSES, MXFP8_E4M3, OPS_WORKLOADS, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, convWorkload, formatsQuantizeWorkload, gemmWorkload,
+  CONV_PASSES, LENET5_BATCH, LENET5_LAYERS, MXFP8_E4M3, OPS_WORKLOADS, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, convWorkload, formatsQuantizeWorkload, gemmWorkload,
   measure, opValues, opWorkload, quantizeWorkload, spreadValues, wasmCopyWorkload, type ConvPass, type Measurement, type Workload,
 } from './bench-workloads.js';
 import { tfjsConvWorkload, tfjsGemmWorkload, tfjsReady } from './bench-tfjs.js';
@@ -113,6 +113,22 @@ if (only.has('conv')) {
         `(${(rate('wasm-2t', pass) / rate('reference', pass)).toFixed(1)}x reference)`,
     );
     if (gemm512) target(`conv ${pass} / GEMM 512 (2 threads)`, (100 * rate('wasm-2t', pass)) / gemm512, 60, ' %');
+  }
+}
+
+if (only.has('lenet')) {
+  // Thin convolutions: few output channels, tiny depth (forward, backward data) or a depth of batch
+  // x pixels (backward filter, split along its depth: assembly/depth-split.ts).
+  for (const layer of LENET5_LAYERS) {
+    for (const pass of CONV_PASSES) {
+      const [reference, single, double] = [referenceBackend, ...wasmBackends].map((backend) =>
+        run(convWorkload(backend, layer, pass, LENET5_BATCH), 'GFLOP/s', backend === referenceBackend));
+      summary.push(
+        `${layer.name} ${pass} (batch ${LENET5_BATCH}): reference ${(reference.seconds * 1000).toFixed(2)} ms, wasm 1 thread ` +
+          `${(single.seconds * 1000).toFixed(2)} ms (${single.rate.toFixed(1)} GFLOP/s), 2 threads ${(double.seconds * 1000).toFixed(2)} ms ` +
+          `(${double.rate.toFixed(1)} GFLOP/s, ${(reference.seconds / double.seconds).toFixed(1)}x reference)`,
+      );
+    }
   }
 }
 

@@ -18,9 +18,10 @@
  * waits for workers that are running, which finish the units they claimed.
  *
  * Workers start asynchronously. Until a worker reports ready it simply gets no part: results
- * never depend on the number of parts (kernels split rows, images or elements, never a sum), so
- * the backend is usable at once and `ready()` only matters for measuring speed. Node workers are
- * unref'd: a process that uses the pool exits by itself; `dispose()` stops them explicitly.
+ * never depend on the number of parts (kernels split rows, images or elements, never a sum except
+ * a GEMM's depth in chunks fixed by the problem and added in a fixed order), so the backend is
+ * usable at once and `ready()` only matters for measuring speed. Node workers are unref'd: a
+ * process that uses the pool exits by itself; `dispose()` stops them explicitly.
  */
 import { WasmBackendError } from './errors.js';
 import type { Host, ThreadHandle } from './host.js';

@@ -7,7 +7,11 @@
  * while packing, and writes y straight into NCHW through an IMAGES descriptor.
  *   conv2d:               Y_g [OCG, N*P] = Filter_g [OCG, K] · im2col_g [K, N*P]
  *   conv2dBackwardFilter: dFilter_g [OCG, K] = dY_g [OCG, N*P] · im2col_g^T [N*P, K]
- *   conv2dBackwardData:   per image chunk, dColumns = Filter_g^T · dY_g, then col2im (in wasm)
+ *   conv2dBackwardData:   per image chunk, dColumns = Filter_g^T · dY_g, then col2im (in wasm);
+ *                         with few output channels per group, each tap's column values computed
+ *                         straight into dx instead (no GEMM; the same bits)
+ * Products with a small C and a long depth (weight gradients of small convolutions) are split
+ * along the depth instead of along C (depthChunkFor, assembly/depth-split.ts).
  */
 import type { Conv2dAttributes, MatmulAttributes } from '@lowbit/tensor';
 import type { Runtime } from '../runtime.js';
@@ -24,13 +28,23 @@ const JOB_C = JOB_B + OPERAND_WORDS;
 const FLOPS_PER_PART = 1 << 20;
 /** Narrowest GEMM unit of work (columns or rows) when there are enough for every thread. */
 const MINIMUM_UNIT = 256;
+/** KC of assembly/gemm.ts: the depth of a packed block. */
+const BLOCK_DEPTH = 256;
+/** Shallowest chunk of a product split along its depth (assembly/depth-split.ts). */
+const MINIMUM_DEPTH_CHUNK = 4 * BLOCK_DEPTH;
+/** Bytes the partial sums of a depth-split product may take: beyond, its chunks get deeper. */
+const MAXIMUM_PARTIAL_BYTES = 4 << 20;
+/** conv2dBackwardData computes column values directly (no GEMM) up to this many output channels per group. */
+const DIRECT_MAXIMUM_OUT_CHANNELS = 8;
 
-type Operand = readonly number[];
+export type Operand = readonly number[];
 
-const dense = (address: number, leading: number, transposed: boolean): Operand => [KIND_DENSE, address, transposed ? 1 : 0, leading];
-const images = (address: number, pixels: number, imageStride: number): Operand => [KIND_IMAGES, address, 0, pixels, imageStride];
+/** A row-major matrix at `address` with rows of `leading` values (read transposed or not). */
+export const dense = (address: number, leading: number, transposed: boolean): Operand => [KIND_DENSE, address, transposed ? 1 : 0, leading];
+/** An NCHW tensor read as [channels, images * pixels]: `pixels` per channel, `imageStride` values per image. */
+export const images = (address: number, pixels: number, imageStride: number): Operand => [KIND_IMAGES, address, 0, pixels, imageStride];
 
-interface GemmJob {
+export interface GemmJob {
   m: number;
   n: number;
   k: number;
@@ -52,12 +66,17 @@ export class GemmKernels {
     this.scratchPerThread = runtime.exports.gemmScratchBytes();
   }
 
-  /** Runs C (+)= A · B; splits columns between threads unless there are more rows. */
+  /** Runs C (+)= A · B; splits columns between threads unless there are more rows, or the depth. */
   run(job: GemmJob): void {
     const { runtime } = this;
     const batches = job.batchOffsets ? job.batchOffsets.length / 3 : 1;
-    const parts = runtime.partsFor(2 * job.m * job.n * job.k * batches, FLOPS_PER_PART, batches > 1 ? batches : Infinity);
-    const scratch = runtime.scratch(this.scratchPerThread * parts);
+    const depthChunk = batches > 1 ? 0 : depthChunkFor(job.m, job.n, job.k);
+    const chunks = depthChunk > 0 ? Math.ceil(job.k / depthChunk) : 0;
+    const limit = batches > 1 ? batches : depthChunk > 0 ? chunks : Infinity;
+    const parts = runtime.partsFor(2 * job.m * job.n * job.k * batches, FLOPS_PER_PART, limit);
+    const partialBytes = Math.max(0, chunks - 1) * job.m * job.n * 4;
+    const scratch = runtime.scratch(this.scratchPerThread * parts + partialBytes);
+    const partials = partialBytes > 0 ? scratch + this.scratchPerThread * parts : 0;
     let offsets = 0;
     if (job.batchOffsets) {
       offsets = runtime.heap.allocate(job.batchOffsets.byteLength);
@@ -66,14 +85,14 @@ export class GemmKernels {
     // Units of work (assembly/schedule.ts): blocks of columns (multiples of 8) unless there are more
     // rows (multiples of 4). Up to 4 per thread, so a thread that gets less CPU takes fewer, but at
     // least 256 wide: each unit packs the whole other operand, which costs about 1/(2 x width) of
-    // its multiply-adds.
+    // its multiply-adds. A depth-split job (depthChunk > 0) ignores these: its units are chunks.
     const splitRows = job.m > job.n;
     const length = splitRows ? job.m : job.n;
     const multiple = splitRows ? 4 : 8;
     const roundUp = (value: number) => Math.ceil(value / multiple) * multiple;
     let unit = roundUp(Math.max(MINIMUM_UNIT, length / (4 * parts)));
     if (Math.ceil(length / unit) < parts) unit = roundUp(length / parts);
-    const header = [job.m, job.n, job.k, job.accumulate ? 1 : 0, splitRows ? 1 : 0, batches, offsets, scratch, this.scratchPerThread, unit];
+    const header = [job.m, job.n, job.k, job.accumulate ? 1 : 0, splitRows ? 1 : 0, batches, offsets, scratch, this.scratchPerThread, unit, depthChunk, partials, 0];
     runtime.writeJob(header);
     runtime.writeJob(job.a, JOB_A);
     runtime.writeJob(job.b, JOB_B);
@@ -167,7 +186,10 @@ export class GemmKernels {
     // Chunks of images (the units of work): about 1024 columns, at most ~8 MB of columns per thread,
     // and at least two chunks per thread.
     const perChunk = Math.max(1, Math.min(Math.ceil(1024 / pixels), Math.floor((8 << 20) / (taps * pixels * 4)), Math.ceil(batch / (2 * parts))));
-    const stride = runtime.exports.convBackwardDataScratchBytes() + taps * perChunk * pixels * 4 + 64;
+    // Few output channels: the GEMM's depth would be that small, so computing each tap's column
+    // values straight into dx is faster (assembly/conv.ts, directImage; the same bits).
+    const direct = outPerGroup <= DIRECT_MAXIMUM_OUT_CHANNELS;
+    const stride = runtime.exports.convBackwardDataScratchBytes() + (direct ? pixels : taps * perChunk * pixels) * 4 + 64;
     const scratch = runtime.scratch(stride * parts);
     const [, channels, height, width] = attributes.inShape;
     const [outChannels, , kernelHeight, kernelWidth] = attributes.filterShape;
@@ -176,11 +198,27 @@ export class GemmKernels {
       batch, channels, height, width, outChannels, kernelHeight, kernelWidth,
       attributes.stride[0], attributes.stride[1], attributes.padding[0], attributes.padding[2],
       attributes.dilation[0], attributes.dilation[1], outHeight, outWidth, groups,
-      dy.handle.address, filter.handle.address, dx.handle.address, scratch, stride, perChunk,
+      dy.handle.address, filter.handle.address, dx.handle.address, scratch, stride, perChunk, direct ? 1 : 0,
     ]);
     runtime.run('conv2dBackwardDataTask', parts);
     return dx;
   }
+}
+
+/**
+ * Depth of a chunk when the product C (m x n) (+)= A · B is split along its depth k (units of work
+ * are then chunks of depth, assembly/depth-split.ts), or 0. Split when C fits one unit of work
+ * (max(m, n) <= MINIMUM_UNIT: splitting it would give units narrower than that, each packing the
+ * whole of the other operand, e.g. LeNet-5's weight gradients, dFilter [6, 25] with a depth of
+ * 64 x 784) and the depth makes two chunks or more. Chunks are whole KC blocks, 4 at least (the
+ * extra work of a chunk, its partial sum and its addition, is ~1/1024 of its multiply-adds); their
+ * count is bounded by the bytes of the partial sums. Depends on m, n and k only, never on the
+ * threads, so a product is rounded the same way on every thread count.
+ */
+export function depthChunkFor(m: number, n: number, k: number): number {
+  if (m * n === 0 || Math.max(m, n) > MINIMUM_UNIT || k < 2 * MINIMUM_DEPTH_CHUNK) return 0;
+  const maximumChunks = Math.max(2, 1 + Math.floor(MAXIMUM_PARTIAL_BYTES / (4 * m * n)));
+  return Math.max(MINIMUM_DEPTH_CHUNK, Math.ceil(k / maximumChunks / BLOCK_DEPTH) * BLOCK_DEPTH);
 }
 
 interface Geometry {
