@@ -95,20 +95,35 @@ export function wasmCopyWorkload(values: Float32Array): Workload {
   return { name: `memcpy wasm (memory.copy, ${values.length / 2 ** 20}M)`, work: values.length, run: () => copyMemory(source + bytes, source, bytes) };
 }
 
-export const OPS_WORKLOADS = ['pow', 'where', 'argmax over axis 0', 'sum over axes [0, 2]'] as const;
+/**
+ * Workloads of `--only ops`: the kernels that used to run the reference backend's JavaScript, and
+ * the reductions training does most (batch norm statistics and convolution bias gradients: sums
+ * over axes [0, 2, 3] of NCHW, ResNet-18's first stage and LeNet-5's first convolution).
+ */
+export const OPS_WORKLOADS = [
+  { op: 'pow', shape: [256, 128, 128] },
+  { op: 'where', shape: [256, 128, 128] },
+  { op: 'argmax over axis 0', shape: [256, 128, 128] },
+  { op: 'sum over axes [0, 2]', shape: [256, 128, 128] },
+  { op: 'sum over axes [0, 2, 3]', shape: [32, 64, 32, 32] },
+  { op: 'sum over axes [0, 2, 3]', shape: [64, 6, 28, 28] },
+] as const;
 
-/** 4M values, [256, 128, 128]; where selects between two tensors with a comparison mask. */
-export function opWorkload(backend: Backend, op: (typeof OPS_WORKLOADS)[number]): Workload {
-  const shape = [256, 128, 128];
-  const size = 256 * 128 * 128;
+export type OpsWorkload = (typeof OPS_WORKLOADS)[number];
+
+/** where selects between two tensors with a comparison mask. */
+export function opWorkload(backend: Backend, { op, shape }: OpsWorkload): Workload {
+  const size = shape.reduce((p: number, d: number) => p * d, 1);
   const values = (seed: number) => Float32Array.from(spreadValues(size, seed), (v) => Math.abs(v) + 0.5);
   const [a, b] = [values(1), values(2)].map((data) => backend.upload(data, shape, 'float32'));
   const condition = backend.kernels.greater(a, b, { outShape: shape });
+  const reduced = (axes: number[]) => ({ axes, keepDims: false, outShape: shape.filter((_, axis) => !axes.includes(axis)) });
   const run = (): void => {
     if (op === 'pow') release(backend, backend.kernels.pow(a, b, { outShape: shape }));
     else if (op === 'where') release(backend, backend.kernels.where(condition, a, b, { outShape: shape }));
-    else if (op === 'argmax over axis 0') release(backend, backend.kernels.argmax(a, { axes: [0], keepDims: false, outShape: [128, 128] }));
-    else release(backend, backend.kernels.sum(a, { axes: [0, 2], keepDims: false, outShape: [128] }));
+    else if (op === 'argmax over axis 0') release(backend, backend.kernels.argmax(a, reduced([0])));
+    else if (op === 'sum over axes [0, 2]') release(backend, backend.kernels.sum(a, reduced([0, 2])));
+    else release(backend, backend.kernels.sum(a, reduced([0, 2, 3])));
   };
   return { name: `${backend.name} ${op} [${shape}]`, work: size, run, release: () => release(backend, a, b, condition) };
 }
