@@ -13,6 +13,7 @@ export { quantizeFixedTask } from './fixed';
 export { tensorFormatTask } from './tensor-format';
 export { elementwiseTask } from './elementwise';
 export { reduceTask } from './reduce';
+export { reduceChannelsTask } from './reduce-channels';
 export { poolTask } from './pool';
 export { copyTask } from './movement';
 

@@ -1,8 +1,11 @@
 /**
- * sum, mean, max and argmax over one contiguous block of axes: the host reads x as [outer, reduce,
- * inner] (src/kernels/reduce.ts first transposes other axis sets into one block). Every output
- * value is accumulated in ascending order over the reduced index, in float64 for sum and mean like
- * the reference backend, so the result does not depend on how outputs are split between threads.
+ * sum, mean, max and argmax over one contiguous block of axes between kept ones: the host reads x
+ * as [outer, reduce, inner] (src/kernels/reduce.ts; reduced axes around kept ones go to
+ * reduce-channels.ts). Vectorised over the inner positions, so best for a middle axis and for
+ * leading axes that keep many values. Every output value is accumulated in ascending order over
+ * the reduced index, in float64 for sum and mean like the reference backend, so the result does
+ * not depend on how outputs are split between threads; the new value is the first operand of each
+ * addition, which decides the sign of a NaN when both are NaN (see addValue).
  * max propagates NaN and gives -Infinity over zero elements; argmax gives the first maximum, a NaN
  * counting as the maximum (its first occurrence wins), -1 over zero elements.
  */
@@ -52,27 +55,75 @@ function block(op: i32, input: usize, output: usize, reduce: i32, inner: i32, o:
     return;
   }
   if (count == 1) {
-    let sum: f64 = 0;
-    for (let r = 0; r < reduce; r++) sum += <f64>load<f32>(base + <usize>r * rowBytes);
-    store<f32>(target, <f32>(op == MEAN ? sum / <f64>reduce : sum));
+    let sum = f64x2.splat(0);
+    for (let r = 0; r < reduce; r++) sum = addValue(sum, base + <usize>r * rowBytes);
+    const total = f64x2.extract_lane(sum, 0);
+    store<f32>(target, <f32>(op == MEAN ? total / <f64>reduce : total));
     return;
   }
   for (let i = 0; i < count; i++) store<f64>(sums + (<usize>i << 3), 0);
-  for (let r = 0; r < reduce; r++) {
+  let r = 0;
+  for (; r + 4 <= reduce; r += 4) addFourRows(base + <usize>r * rowBytes, rowBytes, count, sums);
+  for (; r < reduce; r++) {
     const row = base + <usize>r * rowBytes;
     let i = 0;
     for (; i + 2 <= count; i += 2) {
       const at = sums + (<usize>i << 3);
-      v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>i << 2)))));
+      v128.store(at, addLow(v128.load(at), v128.load64_zero(row + (<usize>i << 2))));
     }
     for (; i < count; i++) {
       const at = sums + (<usize>i << 3);
-      store<f64>(at, load<f64>(at) + <f64>load<f32>(row + (<usize>i << 2)));
+      v128.store64_lane(at, addValue(v128.load64_zero(at), row + (<usize>i << 2)), 0);
     }
   }
   for (let i = 0; i < count; i++) {
     const sum = load<f64>(sums + (<usize>i << 3));
     store<f32>(target + (<usize>i << 2), <f32>(op == MEAN ? sum / <f64>reduce : sum));
+  }
+}
+
+/**
+ * Every addition is an f64x2 one with the new value first: when both operands are NaN, x64 keeps
+ * the first one's sign and payload, as the reference backend's JavaScript does with the new value
+ * (reduce-channels.ts addFour). V8 keeps the operand order of f64x2.add; a scalar f64.add it may
+ * swap (measured: a NaN input after Infinity - Infinity then lost its sign), so single values go
+ * through lane 0 of an f64x2 too.
+ */
+@inline function addValue(sum: v128, value: usize): v128 {
+  return f64x2.add(f64x2.promote_low_f32x4(v128.load32_zero(value)), sum);
+}
+
+/** sum plus the float64 of lanes 0 and 1 of `values`. */
+@inline function addLow(sum: v128, values: v128): v128 {
+  return f64x2.add(f64x2.promote_low_f32x4(values), sum);
+}
+
+/** sum plus the float64 of lanes 2 and 3 of `values`. */
+@inline function addHigh(sum: v128, values: v128): v128 {
+  return f64x2.add(f64x2.promote_low_f32x4(v128.shuffle<f32>(values, values, 2, 3, 2, 3)), sum);
+}
+
+/**
+ * Adds four rows (from `row`, in order) to the float64 sums of `count` positions: each sum is loaded
+ * and stored once per four rows instead of once per row.
+ */
+@inline function addFourRows(row: usize, rowBytes: usize, count: i32, sums: usize): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = sums + (<usize>i << 3);
+    const offset = <usize>i << 2;
+    const first = v128.load(row + offset);
+    const second = v128.load(row + rowBytes + offset);
+    const third = v128.load(row + 2 * rowBytes + offset);
+    const fourth = v128.load(row + 3 * rowBytes + offset);
+    v128.store(at, addLow(addLow(addLow(addLow(v128.load(at), first), second), third), fourth));
+    v128.store(at, addHigh(addHigh(addHigh(addHigh(v128.load(at, 16), first), second), third), fourth), 16);
+  }
+  for (; i < count; i++) {
+    const at = sums + (<usize>i << 3);
+    const value = row + (<usize>i << 2);
+    const sum = addValue(addValue(addValue(addValue(v128.load64_zero(at), value), value + rowBytes), value + 2 * rowBytes), value + 3 * rowBytes);
+    v128.store64_lane(at, sum, 0);
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { floatFormat, mxFormat, type ElementFormat, type TensorFormat } from '@lowbit/formats';
-import type { Backend } from '@lowbit/tensor';
+import type { Backend, Pool2dAttributes } from '@lowbit/tensor';
 import {
   convWorkload as sharedConvWorkload, gemmWorkload as sharedGemmWorkload, release, spreadValues, type ConvLayer, type ConvPass,
 } from '@lowbit/tensor/testing';
@@ -107,46 +107,63 @@ export function wasmCopyWorkload(values: Float32Array): Workload {
   return { name: `memcpy wasm (memory.copy, ${values.length / 2 ** 20}M)`, work: values.length, run: () => copyMemory(source + bytes, source, bytes) };
 }
 
+/**
+ * Workloads of `--only ops`: the kernels that used to run the reference backend's JavaScript, the
+ * reductions training does most (batch norm statistics and convolution bias gradients: sums over
+ * axes [0, 2, 3] of NCHW, ResNet-18's first stage and LeNet-5's first convolution) and LeNet-5's
+ * first max pooling (a fifth of its training step before the branchless SIMD kernel).
+ */
 export const OPS_WORKLOADS = [
-  'pow', 'where', 'argmax over axis 0', 'sum over axes [0, 2]', 'maxPool2d 2x2 stride 2 [64,6,28,28]', 'maxPool2dBackward 2x2 stride 2 [64,6,28,28]',
+  { op: 'pow', shape: [256, 128, 128] },
+  { op: 'where', shape: [256, 128, 128] },
+  { op: 'argmax over axis 0', shape: [256, 128, 128] },
+  { op: 'sum over axes [0, 2]', shape: [256, 128, 128] },
+  { op: 'sum over axes [0, 2, 3]', shape: [32, 64, 32, 32] },
+  { op: 'sum over axes [0, 2, 3]', shape: [64, 6, 28, 28] },
+  { op: 'maxPool2d 2x2 stride 2', shape: [64, 6, 28, 28] },
+  { op: 'maxPool2dBackward 2x2 stride 2', shape: [64, 6, 28, 28] },
 ] as const;
-export type OpWorkload = (typeof OPS_WORKLOADS)[number];
 
-/** Values an op workload reads (its work): 4M, or the pooling input of LeNet-5's first layer. */
-export function opValues(op: OpWorkload): number {
-  return op.startsWith('maxPool2d') ? 64 * 6 * 28 * 28 : 256 * 128 * 128;
+export type OpsWorkload = (typeof OPS_WORKLOADS)[number];
+
+/** Values a workload reads (its work). */
+export function opValues({ shape }: OpsWorkload): number {
+  return shape.reduce((p: number, d: number) => p * d, 1);
 }
 
-/** 4M values, [256, 128, 128]; where selects between two tensors with a comparison mask. */
-export function opWorkload(backend: Backend, op: OpWorkload): Workload {
-  if (op.startsWith('maxPool2d')) return poolWorkload(backend, op);
-  const shape = [256, 128, 128];
-  const size = opValues(op);
+/** where selects between two tensors with a comparison mask. */
+export function opWorkload(backend: Backend, workload: OpsWorkload): Workload {
+  const { op, shape } = workload;
+  if (op.startsWith('maxPool2d')) return poolWorkload(backend, workload);
+  const size = opValues(workload);
   const values = (seed: number) => Float32Array.from(spreadValues(size, seed), (v) => Math.abs(v) + 0.5);
   const [a, b] = [values(1), values(2)].map((data) => backend.upload(data, shape, 'float32'));
   const condition = backend.kernels.greater(a, b, { outShape: shape });
+  const reduced = (axes: number[]) => ({ axes, keepDims: false, outShape: shape.filter((_, axis) => !axes.includes(axis)) });
   const run = (): void => {
     if (op === 'pow') release(backend, backend.kernels.pow(a, b, { outShape: shape }));
     else if (op === 'where') release(backend, backend.kernels.where(condition, a, b, { outShape: shape }));
-    else if (op === 'argmax over axis 0') release(backend, backend.kernels.argmax(a, { axes: [0], keepDims: false, outShape: [128, 128] }));
-    else release(backend, backend.kernels.sum(a, { axes: [0, 2], keepDims: false, outShape: [128] }));
+    else if (op === 'argmax over axis 0') release(backend, backend.kernels.argmax(a, reduced([0])));
+    else if (op === 'sum over axes [0, 2]') release(backend, backend.kernels.sum(a, reduced([0, 2])));
+    else release(backend, backend.kernels.sum(a, reduced([0, 2, 3])));
   };
   return { name: `${backend.name} ${op} [${shape}]`, work: size, run, release: () => release(backend, a, b, condition) };
 }
 
 /**
- * LeNet-5's first max pooling (batch 64: [64, 6, 28, 28] -> [64, 6, 14, 14]), forward or backward,
- * on random values (a branch on `value > best` mispredicts there). Work: the input values.
+ * Max pooling 2x2 stride 2 of an NCHW input (LeNet-5's first: [64, 6, 28, 28] -> [64, 6, 14, 14]),
+ * forward or backward, on random values (a branch on `value > best` mispredicts there).
  */
-function poolWorkload(backend: Backend, op: OpWorkload): Workload {
-  const attributes = {
-    kernelSize: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], inShape: [64, 6, 28, 28], outShape: [64, 6, 14, 14],
-  } as const;
-  const x = backend.upload(spreadValues(opValues(op), 3), [...attributes.inShape], 'float32');
-  const dy = backend.upload(spreadValues(64 * 6 * 14 * 14, 4), [...attributes.outShape], 'float32');
-  const backward = op.startsWith('maxPool2dBackward');
+function poolWorkload(backend: Backend, workload: OpsWorkload): Workload {
+  const [batch, channels, height, width] = workload.shape as readonly number[];
+  const inShape = [batch, channels, height, width] as const;
+  const outShape = [batch, channels, height / 2, width / 2] as const;
+  const attributes: Pool2dAttributes = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], inShape, outShape };
+  const x = backend.upload(spreadValues(opValues(workload), 3), inShape, 'float32');
+  const dy = backend.upload(spreadValues(opValues(workload) / 4, 4), outShape, 'float32');
+  const backward = workload.op.startsWith('maxPool2dBackward');
   const run = (): void => {
     release(backend, backward ? backend.kernels.maxPool2dBackward(dy, x, attributes) : backend.kernels.maxPool2d(x, attributes));
   };
-  return { name: `${backend.name} ${op}`, work: opValues(op), run, release: () => release(backend, x, dy) };
+  return { name: `${backend.name} ${workload.op} [${workload.shape}]`, work: opValues(workload), run, release: () => release(backend, x, dy) };
 }

@@ -177,11 +177,15 @@ if (only.has('mx')) {
 
 if (only.has('ops')) {
   // The kernels that used to run the reference backend's JavaScript on views of wasm memory, and
-  // LeNet-5's max pooling (a fifth of its training step before the branchless SIMD kernel).
-  for (const op of OPS_WORKLOADS) {
-    const reference = run(opWorkload(referenceBackend, op), 'G elements/s', true);
-    const wasm = wasmBackends.map((backend) => run(opWorkload(backend, op), 'G elements/s'));
-    summary.push(`${op} (${(opValues(op) / 2 ** 20).toFixed(2)}M values): reference ${reference.rate.toFixed(3)}, wasm 1 thread ${wasm[0].rate.toFixed(3)} (${(wasm[0].rate / reference.rate).toFixed(1)}x), 2 threads ${wasm[1].rate.toFixed(3)} G elements/s`);
+  // the reductions of batch norm and bias gradients, LeNet-5's max pooling (reference against wasm).
+  for (const workload of OPS_WORKLOADS) {
+    const reference = run(opWorkload(referenceBackend, workload), 'G elements/s', true);
+    const wasm = wasmBackends.map((backend) => run(opWorkload(backend, workload), 'G elements/s'));
+    summary.push(
+      `${workload.op} of [${workload.shape}]: reference ${reference.rate.toFixed(3)}, wasm 1 thread ${wasm[0].rate.toFixed(3)} ` +
+        `(${(wasm[0].rate / reference.rate).toFixed(1)}x, ${(wasm[0].seconds * 1000).toFixed(2)} ms), 2 threads ${wasm[1].rate.toFixed(3)} G elements/s ` +
+        `(${(wasm[1].seconds * 1000).toFixed(2)} ms)`,
+    );
   }
 }
 

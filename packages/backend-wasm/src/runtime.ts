@@ -9,12 +9,13 @@ import { instantiate, type KernelExports } from './module.js';
 import { WorkerPool } from './pool.js';
 
 /** Exports the workers may run (assembly/index.ts). */
-export const TASKS = ['gemmTask', 'conv2dBackwardDataTask', 'quantizeFloatTask', 'quantizeFixedTask', 'tensorFormatTask', 'elementwiseTask', 'reduceTask', 'poolTask', 'copyTask'] as const;
+export const TASKS = ['gemmTask', 'conv2dBackwardDataTask', 'quantizeFloatTask', 'quantizeFixedTask', 'tensorFormatTask', 'elementwiseTask', 'reduceTask', 'reduceChannelsTask', 'poolTask', 'copyTask'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 /**
  * Bytes of the job block: 1 KiB of arguments (the largest job, GEMM with three operand
- * descriptors, fits), then 1 KiB per part where kernels keep loop constants (assembly/quantize-fast.ts).
+ * descriptors, fits), then 1 KiB per part where kernels keep loop constants (assembly/quantize-fast.ts)
+ * or a few partial results (assembly/reduce-channels.ts).
  */
 const JOB_BYTES = 1024 + 1024 * 257;
 /** COUNTER_WORD of assembly/schedule.ts. */
