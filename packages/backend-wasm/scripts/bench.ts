@@ -17,7 +17,7 @@ import { referenceBackend, type Backend } from '@lowbit/tensor';
 import { wasmBackend } from '../src/index.js';
 import {
   CONV_PASSES, LENET5_BATCH, LENET5_LAYERS, MXFP8_E4M3, OPS_WORKLOADS, RESNET18_CIFAR_LAYERS, convAttributes, convFlops, convWorkload, formatsQuantizeWorkload, gemmWorkload,
-  measure, opValues, opWorkload, quantizeWorkload, spreadValues, wasmCopyWorkload, type ConvPass, type Measurement, type Workload,
+  measure, opWorkload, quantizeWorkload, spreadValues, wasmCopyWorkload, type ConvPass, type Measurement, type Workload,
 } from './bench-workloads.js';
 import { tfjsConvWorkload, tfjsGemmWorkload, tfjsReady } from './bench-tfjs.js';
 
