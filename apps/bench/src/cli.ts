@@ -6,7 +6,7 @@ import { createProgram } from './program.js';
 // INIT_CWD, so results/ and relative --out paths land there, as the user expects.
 if (process.env.INIT_CWD !== undefined && process.env.INIT_CWD !== '') process.chdir(process.env.INIT_CWD);
 
-const COMMANDS = ['run', 'report', 'list', 'help'];
+const COMMANDS = ['run', 'report', 'list', 'profile', 'help'];
 const argv = [...process.argv];
 // `lowbit-bench quick --quick` is short for `lowbit-bench run quick --quick` (the README's form).
 if (argv.length > 2 && !argv[2].startsWith('-') && !COMMANDS.includes(argv[2])) argv.splice(2, 0, 'run');

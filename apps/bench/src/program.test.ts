@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
 import { createProgram } from './program.js';
-import { UnknownExperimentError } from './errors.js';
+import { BenchUsageError, UnknownExperimentError } from './errors.js';
 
 function program() {
   const output: string[] = [];
@@ -46,6 +46,30 @@ describe('lowbit-bench command line', () => {
     expect(errors.join('')).toMatch(message);
   });
 
+  it.each([
+    [['--steps', '0'], /--steps.*"0" \(allowed: an integer 1\.\.100000\)/],
+    [['--warmup', '-1'], /--warmup.*"-1" \(allowed: an integer 0\.\.10000\)/],
+    [['--batch', '2.5'], /--batch.*"2\.5" \(allowed: an integer 1\.\.65536\)/],
+    [['--threads', '0'], /--threads.*"0" \(allowed: an integer 1\.\.256\)/],
+    [['--top', 'all'], /--top.*"all" \(allowed: an integer 1\.\.10000\)/],
+    [['--seed', '-1'], /--seed.*"-1"/],
+    [['--backend', 'gpu'], /Allowed choices are wasm, reference/],
+    [['--precision', 'fp16'], /Allowed choices are float32, fp8/],
+    [['--by', 'layer'], /Allowed choices are shape, kernel/],
+    [['--out', 'profile.csv'], /--out.*"profile\.csv" \(allowed: a path ending in \.json\)/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ])('profile rejects %j with a clear message', async (flags, message) => {
+    const { command, errors } = program();
+    await expect(command.parseAsync(['node', 'lowbit-bench', 'profile', 'lenet5', ...flags])).rejects.toBeInstanceOf(CommanderError);
+    expect(errors.join('')).toMatch(message);
+  });
+
+  it('profile of an unknown model is a usage error listing the models', async () => {
+    const run = program().command.parseAsync(['node', 'lowbit-bench', 'profile', 'lenet9000']);
+    await expect(run).rejects.toBeInstanceOf(BenchUsageError);
+    await expect(program().command.parseAsync(['node', 'lowbit-bench', 'profile', 'lenet9000'])).rejects.toThrow('invalid model: "lenet9000" (allowed: lenet5, resnet18-cifar, bnn-larq-mnist, alexnet)');
+  });
+
   it('report needs an existing folder', async () => {
     const { command } = program();
     await expect(command.parseAsync(['node', 'lowbit-bench', 'report', '/nonexistent/results'])).rejects.toThrow(/invalid resultsDir: "\/nonexistent\/results" \(allowed: an existing folder/);
@@ -54,6 +78,6 @@ describe('lowbit-bench command line', () => {
   it('--help lists the subcommands', async () => {
     const { command, output } = program();
     await expect(command.parseAsync(['node', 'lowbit-bench', '--help'])).rejects.toBeInstanceOf(CommanderError);
-    expect(output.join('')).toMatch(/run \[options\] <experiment>[\s\S]*report \[options\] <resultsDir>[\s\S]*list/);
+    expect(output.join('')).toMatch(/run \[options\] <experiment>[\s\S]*report \[options\] <resultsDir>[\s\S]*list[\s\S]*profile \[options\] <model>/);
   });
 });

@@ -1,8 +1,11 @@
-/** The lowbit-bench command line: run, report, list. Built as a function so tests drive it without a child process. */
+/** The lowbit-bench command line: run, report, list, profile. Built as a function so tests drive it without a child process. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { BenchUsageError } from './errors.js';
 import { EXPERIMENTS, experimentNames, findExperiment } from './experiments/registry.js';
+import { collectEnvironment } from './environment.js';
+import { formatProfile, profileDocument, writeProfile, type ProfileGrouping } from './profile/report.js';
+import { parseProfileModel, PROFILE_DEFAULTS, PROFILE_MODELS, runProfile } from './profile/run-profile.js';
 import { createProgress, type ProgressOptions } from './progress.js';
 import { writeReport } from './report/write-report.js';
 import { runExperiment } from './run-experiment.js';
@@ -28,6 +31,11 @@ function parseInteger(option: string, minimum: number, maximum: number) {
 
 function parseJsonPath(value: string): string {
   if (!value.toLowerCase().endsWith('.json')) throw new InvalidArgumentError(new BenchUsageError('--out', value, 'a path ending in .json', 'the CSV is written next to it with .csv').message);
+  return value;
+}
+
+function parseProfileJsonPath(value: string): string {
+  if (!value.toLowerCase().endsWith('.json')) throw new InvalidArgumentError(new BenchUsageError('--out', value, 'a path ending in .json').message);
   return value;
 }
 
@@ -89,6 +97,33 @@ export function createProgram(options: ProgramOptions = {}): Command {
       const width = Math.max(...EXPERIMENTS.map((experiment) => experiment.name.length));
       for (const experiment of EXPERIMENTS) {
         write(`${experiment.name.padEnd(width)}  ${experiment.description}\n`);
+      }
+    });
+
+  const defaults = Object.entries(PROFILE_DEFAULTS).map(([model, { steps, warmup, batch }]) => `${model} ${steps}/${warmup}/${batch}`).join(', ');
+  program
+    .command('profile')
+    .description("time one model's training step by kernel: total ms/step and examples/s, time inside kernels vs JavaScript, forward/backward/optimizer phases, and a table of kernels by time")
+    .argument('<model>', `one of: ${PROFILE_MODELS.join(', ')}`)
+    .option('--steps <n>', `timed steps (default per model, steps/warm-up/batch: ${defaults})`, parseInteger('--steps', 1, 100_000))
+    .option('--warmup <n>', 'untimed steps first: JIT compilation, first allocations (default per model, see --steps)', parseInteger('--warmup', 0, 10_000))
+    .option('--batch <n>', 'examples per step: random images, labels 0..9 (default per model, see --steps)', parseInteger('--batch', 1, 65_536))
+    .option('--threads <n>', 'worker threads of the wasm backend (default: every core)', parseInteger('--threads', 1, 256))
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(['wasm', 'reference']).default('wasm'))
+    .addOption(new Option('--precision <name>', 'float32, or fp8: E4M3 weights and layer inputs forward, E5M2 errors and weight gradients backward').choices(['float32', 'fp8']).default('float32'))
+    .option('--seed <n>', 'seed of the weights and the random batch', parseInteger('--seed', 0, 2 ** 32 - 1), 1)
+    .addOption(new Option('--by <grouping>', 'table rows per kernel and shapes (inputs of matmul and convolutions, the output of other kernels), or per kernel name').choices(['shape', 'kernel']).default('shape'))
+    .option('--top <n>', 'rows of the kernel table (the rest are summed in one line)', parseInteger('--top', 1, 10_000), 25)
+    .option('--out <file>', 'also write the split and every row as JSON (atomically; not a results file, keep it out of folders given to `report`)', parseProfileJsonPath)
+    .action(async (model: string, flags: { steps?: number; warmup?: number; batch?: number; threads?: number; backend: 'wasm' | 'reference'; precision: 'float32' | 'fp8'; seed: number; by: ProfileGrouping; top: number; out?: string }) => {
+      parseProfileModel(model); // an unknown model fails before any work, listing the valid ones
+      const progress = createProgress(options.progress);
+      const startedAt = new Date().toISOString();
+      const result = await runProfile({ model, steps: flags.steps, warmup: flags.warmup, batch: flags.batch, threads: flags.threads, backend: flags.backend, precision: flags.precision, seed: flags.seed, progress });
+      write(`\n${formatProfile(result, { by: flags.by, top: flags.top })}`);
+      if (flags.out !== undefined) {
+        const path = writeProfile(flags.out, profileDocument(result, flags.by, { ...collectEnvironment({ threads: result.threads, backend: result.backend }), startedAt }));
+        write(`\nprofile: ${path}\n`);
       }
     });
 

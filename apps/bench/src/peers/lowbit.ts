@@ -3,14 +3,15 @@
  * reference JavaScript backend). Training steps are forward + backward + optimizer step:
  * SGD with momentum 0.9 for LeNet-5 and ResNet-18, and for the BNN Bop on the binary weights
  * (routeBy 'binary') with Adam on the batch-norm shifts, as @lowbit/optim's README shows.
+ * `createTrainingStep` is that step, also what `profile` takes apart by phase and kernel.
  */
 import { parseFormat } from '@lowbit/formats';
-import { larqMnistBnn, lenet5, resnet18 } from '@lowbit/models';
+import { alexnet, larqMnistBnn, lenet5, resnet18 } from '@lowbit/models';
 import { crossEntropy, type Module, type QuantizationPlan } from '@lowbit/nn';
 import { adam, bop, routeBy, sgd, type OptimizerDefinition } from '@lowbit/optim';
 import { conv2d, getBackend, matmul, quantize, randomNormal, setBackend, tensor, type Backend, type Tensor } from '@lowbit/tensor';
 import { relieveMemoryPressure } from '../memory-pressure.js';
-import { emptyResult, measurement, OverBudgetError, timeCall, type StepWorkload, type SystemResult, type Timing, type Workload } from './workloads.js';
+import { emptyResult, measurement, OverBudgetError, timeCall, type StepPrecision, type StepWorkload, type SystemResult, type Timing, type Workload } from './workloads.js';
 
 /** The 8-bit plan of the fp8 steps: OCP E4M3 weights and layer inputs forward, E5M2 errors and weight gradients backward. */
 export const FP8_PLAN: QuantizationPlan = { layers: { weights: 'float8_e4m3fn', inputs: 'float8_e4m3fn', errors: 'float8_e5m2', weightGradients: 'float8_e5m2' } };
@@ -32,22 +33,37 @@ function finish(result: Tensor): void {
   result.dispose();
 }
 
-interface Step {
-  model: Module;
-  optimizer: OptimizerDefinition;
-  inputShape: number[];
+/** The models whose training step lowbit builds: the micro workloads' (StepModel) and, for `profile`, AlexNet. */
+export const LOWBIT_STEP_MODELS = ['lenet5', 'resnet18-cifar', 'bnn-larq-mnist', 'alexnet'] as const;
+export type LowbitStepModel = (typeof LOWBIT_STEP_MODELS)[number];
+
+export interface StepDefinition {
+  model: LowbitStepModel;
+  precision: StepPrecision;
+  batch: number;
+  seed: number;
 }
 
-function buildStep(workload: StepWorkload, seed: number): Step {
-  const plan = workload.precision === 'fp8' ? FP8_PLAN : undefined;
+/** The parts of a training step, in order: forward (zeroGrad, forward, loss), backward, optimizer (step, loss read back). */
+export type StepPhase = 'forward' | 'backward' | 'optimizer';
+
+export interface TrainingStep {
+  /** One training step on a fixed random batch; `onPhaseEnd` is called as each phase ends (for profiling). */
+  run(onPhaseEnd?: (phase: StepPhase) => void): void;
+}
+
+function buildStep(model: LowbitStepModel, precision: StepPrecision, seed: number): { model: Module; optimizer: OptimizerDefinition; inputShape: number[] } {
+  const plan = precision === 'fp8' ? FP8_PLAN : undefined;
   // statistics: false: the per-step diagnostics (lost updates, Gavg, unchanged momentum) are not part of a training step's
   // cost in other frameworks (with them, ResNet-18's SGD step takes ~7x longer here).
   const momentumSgd = sgd({ learningRate: 0.01, momentum: 0.9, statistics: false });
-  switch (workload.model) {
+  switch (model) {
     case 'lenet5':
       return { model: lenet5({ seed, quantization: plan }), optimizer: momentumSgd, inputShape: [1, 28, 28] };
     case 'resnet18-cifar':
       return { model: resnet18({ seed, stem: 'cifar', quantization: plan }), optimizer: momentumSgd, inputShape: [3, 32, 32] };
+    case 'alexnet':
+      return { model: alexnet({ seed, quantization: plan }), optimizer: momentumSgd, inputShape: [3, 32, 32] };
     case 'bnn-larq-mnist': {
       const optimizer = routeBy({
         routes: [
@@ -60,26 +76,36 @@ function buildStep(workload: StepWorkload, seed: number): Step {
   }
 }
 
+/**
+ * The training step the micro workloads time and `profile` takes apart: the model, its optimizer, a random batch
+ * and labels 0..9, all created on the current backend (so call it with the backend to measure set).
+ */
+export function createTrainingStep(definition: StepDefinition): TrainingStep {
+  const { model, optimizer: optimizerDefinition, inputShape } = buildStep(definition.model, definition.precision, definition.seed);
+  const optimizer = optimizerDefinition.create(model.namedParameters());
+  const images = randomNormal([definition.batch, ...inputShape], { seed: definition.seed });
+  const labels = tensor(Int32Array.from({ length: definition.batch }, (_, i) => i % 10), [definition.batch]);
+  return {
+    run(onPhaseEnd) {
+      optimizer.zeroGrad();
+      const loss = crossEntropy(model.forward(images), labels);
+      onPhaseEnd?.('forward');
+      loss.backward();
+      onPhaseEnd?.('backward');
+      optimizer.step();
+      loss.item();
+      onPhaseEnd?.('optimizer');
+    },
+  };
+}
+
 async function timeStep(workload: StepWorkload, options: LowbitOptions): Promise<number> {
   // setBackend, not withBackend: the timing loop awaits, and every tensor the step creates must stay on this backend.
   const previous = getBackend();
   setBackend(options.backend);
   try {
-    const { model, optimizer: definition, inputShape } = buildStep(workload, options.seed);
-    const optimizer = definition.create(model.namedParameters());
-    const images = randomNormal([workload.batch, ...inputShape], { seed: options.seed });
-    const labels = tensor(Int32Array.from({ length: workload.batch }, (_, i) => i % 10), [workload.batch]);
-    return await timeCall(
-      () => {
-        optimizer.zeroGrad();
-        const loss = crossEntropy(model.forward(images), labels);
-        loss.backward();
-        optimizer.step();
-        loss.item();
-      },
-      workload.timing ?? options.timing,
-      () => relieveMemoryPressure(),
-    );
+    const step = createTrainingStep({ model: workload.model, precision: workload.precision, batch: workload.batch, seed: options.seed });
+    return await timeCall(() => step.run(), workload.timing ?? options.timing, () => relieveMemoryPressure());
   } finally {
     setBackend(previous);
   }
