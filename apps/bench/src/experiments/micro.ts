@@ -66,7 +66,7 @@ export const microConfig: MicroConfig = {
   bnnBatch: 64,
   timing: { minimumSeconds: 1, minimumRepetitions: 3 },
   resnetStep: true,
-  resnetStepRepetitions: 1,
+  resnetStepRepetitions: 3,
   resnetStepBudgetSeconds: 120,
   referenceShrink: 4,
   interleave: true,
