@@ -198,6 +198,7 @@ export async function runMicro(context: ExperimentContext, config: MicroConfig =
   const notes = [
     `ratio = value / ${results[0].system}'s value for the same benchmark; every unit is a throughput (> 1 is faster)`,
     `load average (1 min) ${loadAtStart} at the start, ${load()} at the end: other work on the machine slows every system, so compare ratios of one run`,
+    `quantize, GEMM and convolutions: every system runs the op and frees its result without copying it out (all three finish a CPU op before it returns)`,
     `quantize: ${config.quantizeElements} float32 values per call; steps are forward + backward + optimizer step (SGD momentum 0.9; the BNN: Bop on the +-1 weights, Adam on the batch-norm shifts; lowbit's optimizers with statistics: false), examples/s = batch / seconds per step`,
     ...(config.resnetStep ? [] : ['the ResNet-18 training step is left out of this size (config resnetStep: false; seconds per step)']),
     'fp8 step: E4M3 (float8_e4m3fn) weights and layer inputs forward, E5M2 errors and weight gradients backward on every conv/linear layer, float32 master weights',

@@ -27,9 +27,12 @@ export interface LowbitOptions {
   skip?: (workload: Workload) => string | undefined;
 }
 
-/** Copies the result out (as TF.js' dataSync does) so the kernel has surely finished; not toArray(): boxing 16M numbers into a JS array takes seconds. */
+/**
+ * Both lowbit backends run a kernel to completion before the op returns (PyTorch's CPU ops do too),
+ * so the result is only freed: copying it out would time the copy (for quantize, more than the
+ * rounding itself).
+ */
 function finish(result: Tensor): void {
-  result.data();
   result.dispose();
 }
 
